@@ -1,0 +1,59 @@
+"""What every endpoint shares: one error shape and one pagination."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, pagination
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Pagination(pagination.PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def _flatten(detail: Any, field: str | None) -> list[dict[str, str | None]]:
+    if isinstance(detail, dict):
+        return [
+            error
+            for key, value in detail.items()
+            for error in _flatten(value, key if field is None else f"{field}.{key}")
+        ]
+    if isinstance(detail, list):
+        if all(not isinstance(item, (dict, list)) for item in detail):
+            return [{"field": field, "message": str(item)} for item in detail]
+        return [
+            error
+            for index, item in enumerate(detail)
+            for error in _flatten(item, f"{field}[{index}]" if field else f"[{index}]")
+        ]
+    return [{"field": field, "message": str(detail)}]
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """Every error answers `{"detail": "...", "errors": [{"field": ..., "message": ...}]}`.
+
+    `field` names the input at fault (null when the error is about the request as a whole);
+    services raise Django's ValidationError, which becomes a 400 like a serializer's."""
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = [
+            {**error, "field": None if error["field"] == "non_field_errors" else error["field"]}
+            for error in _flatten(exc.detail, None)
+        ]
+        response.data = {
+            "detail": errors[0]["message"] if errors else "Invalid input.",
+            "errors": errors,
+        }
+    else:
+        response.data = {"detail": str(response.data.get("detail", exc)), "errors": []}
+    return response

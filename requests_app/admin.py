@@ -1,0 +1,145 @@
+"""A thin data-entry screen: every change of status goes through the same service as the API."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from requests_app import services
+from requests_app.models import Campaign, ExtraHoliday, FoiRequest, Force, RequestEvent
+from requests_app.services import DEADLINE_FIELDS
+from requests_app.status import EventKind
+
+
+@admin.register(Force)
+class ForceAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "country", "regime", "suppression_threshold"]
+    list_filter = ["country", "regime", "territorial"]
+    search_fields = ["name", "slug"]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["title", "owner", "period_start", "period_end", "published", "created_at"]
+    list_filter = ["published"]
+    search_fields = ["title", "question"]
+    filter_horizontal = ["collaborators"]
+    autocomplete_fields = ["owner"]
+
+
+class RequestEventInline(admin.TabularInline):
+    """The log is append-only: shown here, added to through the form above it."""
+
+    model = RequestEvent
+    extra = 0
+    can_delete = False
+    fields = ["on", "kind", "until", "note", "from_status", "to_status", "created_by", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class FoiRequestForm(forms.ModelForm):
+    event_kind = forms.ChoiceField(
+        label="Record an event", required=False, choices=[("", "---------"), *EventKind.choices]
+    )
+    event_on = forms.DateField(label="Event date", required=False)
+    event_until = forms.DateField(label="Extension until", required=False)
+    event_note = forms.CharField(label="Event note", required=False, widget=forms.Textarea)
+
+    class Meta:
+        model = FoiRequest
+        fields = ["campaign", "force", "reference", "sent_on", "received_on"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("received_on") and not data.get("sent_on"):
+            raise ValidationError({"sent_on": "Give the date it was sent as well as received."})
+        kind = data.get("event_kind")
+        if self.instance.pk is None or not kind:
+            return data
+        if not data.get("event_on"):
+            raise ValidationError({"event_on": "Give the date the event happened."})
+        try:
+            services.event_check(
+                self.instance, kind=kind, on=data["event_on"], until=data.get("event_until")
+            )
+        except ValidationError as error:
+            renamed = {f"event_{field}": messages for field, messages in error.message_dict.items()}
+            raise ValidationError(renamed) from error
+        return data
+
+
+@admin.register(FoiRequest)
+class FoiRequestAdmin(admin.ModelAdmin):
+    form = FoiRequestForm
+    list_display = ["force", "campaign", "status", "sent_on", "current_due_on"]
+    list_filter = ["status", "force__regime", "campaign"]
+    list_select_related = ["force", "campaign"]
+    search_fields = ["force__name", "campaign__title", "reference"]
+    date_hierarchy = "current_due_on"
+    inlines = [RequestEventInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        frozen = ["campaign", "force", "sent_on", "received_on"] if obj else []
+        return [*frozen, "status", *DEADLINE_FIELDS]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is None:
+            return [f for f in fields if not f.startswith("event_")]
+        return fields
+
+    def save_model(self, request, obj: FoiRequest, form, change: bool) -> None:
+        data = form.cleaned_data
+        if not change:
+            created = services.request_create(
+                user=request.user,
+                campaign=data["campaign"],
+                force=data["force"],
+                reference=data.get("reference", ""),
+                sent_on=data.get("sent_on"),
+                received_on=data.get("received_on"),
+            )
+            obj.pk = created.pk
+            obj.refresh_from_db()
+            return
+        obj.save(update_fields=["reference"])
+        if data.get("event_kind"):
+            services.request_record_event(
+                request=obj,
+                kind=data["event_kind"],
+                on=data["event_on"],
+                until=data.get("event_until"),
+                note=data.get("event_note", ""),
+                user=request.user,
+            )
+
+
+@admin.register(ExtraHoliday)
+class ExtraHolidayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name", "regime"]
+    list_filter = ["regime"]
+
+    def save_model(self, request, obj: ExtraHoliday, form, change: bool) -> None:
+        if not change:
+            obj.pk = services.holiday_add(regime=obj.regime, date=obj.date, name=obj.name).pk
+            return
+        obj.save()
+        for regime in {obj.regime, form.initial["regime"]}:
+            services.requests_recompute(regime=regime)
+
+    def delete_model(self, request, obj: ExtraHoliday) -> None:
+        obj.delete()
+        services.requests_recompute(regime=obj.regime)
+
+    def delete_queryset(self, request, queryset) -> None:
+        regimes = set(queryset.values_list("regime", flat=True))
+        queryset.delete()
+        for regime in regimes:
+            services.requests_recompute(regime=regime)

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from django.utils.functional import cached_property
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from requests_app import roles, selectors, services
+from requests_app.filters import FoiRequestFilter, ForceFilter
+from requests_app.models import Force
+from requests_app.permissions import RoleCanWrite
+from requests_app.serializers import (
+    CampaignSendSerializer,
+    CampaignSerializer,
+    FoiRequestSerializer,
+    ForceSerializer,
+    RequestEventSerializer,
+)
+
+TEAM = (roles.RESEARCHER, roles.ADMIN)
+
+
+class ForceViewSet(viewsets.ReadOnlyModelViewSet):
+    """The force register: every police body a campaign can be sent to."""
+
+    queryset = Force.objects.all()
+    serializer_class = ForceSerializer
+    lookup_field = "slug"
+    filterset_class = ForceFilter
+    ordering_fields = ["name", "slug"]
+
+
+class CampaignViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Campaigns: one question, many forces. Researchers see their team's and published ones."""
+
+    serializer_class = CampaignSerializer
+    permission_classes = [RoleCanWrite]
+    write_roles = {"default": TEAM}
+    ordering_fields = ["created_at", "title"]
+    filterset_fields = ["published"]
+
+    def get_queryset(self):
+        user = self.request.user
+        if self.request.method in ("GET", "HEAD", "OPTIONS"):
+            return selectors.campaigns_visible_to(user).prefetch_related("collaborators")
+        # A non-member gets 404 for a change, so a campaign's existence does not leak.
+        return selectors.campaigns_editable_by(user).prefetch_related("collaborators")
+
+    def perform_create(self, serializer: CampaignSerializer) -> None:
+        serializer.save(owner=self.request.user)
+
+    @extend_schema(request=CampaignSendSerializer, responses={201: FoiRequestSerializer(many=True)})
+    @action(detail=True, methods=["post"])
+    def send(self, request: Request, pk: str | None = None) -> Response:
+        """Send the campaign to a list of forces: one request each, created in one step."""
+        campaign = self.get_object()
+        payload = CampaignSendSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        created = services.campaign_send(
+            campaign=campaign, user=request.user, **payload.validated_data
+        )
+        created_requests = selectors.requests_visible_to(request.user).filter(
+            pk__in=[r.pk for r in created]
+        )
+        data = FoiRequestSerializer(
+            created_requests, many=True, context={"calendars": selectors.working_calendars()}
+        ).data
+        return Response(
+            {"requests": data, "warnings": campaign.warnings()}, status.HTTP_201_CREATED
+        )
+
+
+class FoiRequestViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """FOI requests with their stored legal deadlines; their status moves only by events."""
+
+    serializer_class = FoiRequestSerializer
+    permission_classes = [RoleCanWrite]
+    write_roles = {"default": TEAM, "events": (*TEAM, roles.DATA_ENTRY)}
+    filterset_class = FoiRequestFilter
+    ordering_fields = ["id", "sent_on", "due_on", "current_due_on", "status"]
+    ordering = ["id"]
+
+    def get_queryset(self):
+        user = self.request.user
+        if self.request.method in ("GET", "HEAD", "OPTIONS"):
+            return selectors.requests_visible_to(user)
+        return selectors.requests_writable_by(user)
+
+    @cached_property
+    def calendars(self):
+        return selectors.working_calendars()
+
+    def get_serializer_context(self) -> dict:
+        return {**super().get_serializer_context(), "calendars": self.calendars}
+
+    def perform_create(self, serializer: FoiRequestSerializer) -> None:
+        serializer.instance = services.request_create(
+            user=self.request.user, **serializer.validated_data
+        )
+
+    @extend_schema(
+        methods=["GET"], responses={200: RequestEventSerializer(many=True)}, request=None
+    )
+    @extend_schema(
+        methods=["POST"], request=RequestEventSerializer, responses={201: RequestEventSerializer}
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def events(self, request: Request, pk: str | None = None) -> Response:
+        """The request's event log; post an event to move its status and deadlines."""
+        foi_request = self.get_object()
+        if request.method == "GET":
+            timeline = selectors.request_timeline(foi_request)
+            return Response(RequestEventSerializer(timeline, many=True).data)
+        payload = RequestEventSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        event = services.request_record_event(
+            request=foi_request, user=request.user, **payload.validated_data
+        )
+        return Response(RequestEventSerializer(event).data, status=status.HTTP_201_CREATED)

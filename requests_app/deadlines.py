@@ -1,0 +1,195 @@
+"""The deadline engine: every legal date the tracker shows comes from here.
+
+Each regime has a working-day calendar and a set of clocks. The request's due dates are a pure
+function of (regime, date of receipt, event timeline, extra holidays), so they can be recomputed
+at any time and never need patching by hand. Rules and sources: docs/deadlines.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import holidays
+
+FOIA_2000 = "foia-2000"
+JERSEY_2011 = "foi-jersey-2011"
+GUERNSEY_2021 = "guernsey-foi-code-2021"
+
+REGIME_CHOICES = [
+    (FOIA_2000, "Freedom of Information Act 2000"),
+    (JERSEY_2011, "Freedom of Information (Jersey) Law 2011"),
+    (GUERNSEY_2021, "Guernsey Freedom of Information Code 2021"),
+]
+
+# FOIA s.10(6): a bank holiday "in any part of the United Kingdom" is not a working day, so an
+# English force also stops for Scotland-only and Northern Ireland-only days (ICO LTT47). Asking
+# the library for plain "GB" would drop Easter Monday and the August bank holiday.
+_CALENDARS: dict[str, list[tuple[str, str | None]]] = {
+    FOIA_2000: [("GB", "ENG"), ("GB", "WLS"), ("GB", "SCT"), ("GB", "NIR")],
+    JERSEY_2011: [("JE", None)],
+    GUERNSEY_2021: [("GG", None)],
+}
+
+RESPONSE_WORKING_DAYS = 20  # FOIA s.10(1); the Jersey and Guernsey targets are also 20.
+EXTENSION_CEILING_WORKING_DAYS = 20  # ICO: a public-interest extension adds at most 20 more.
+JERSEY_LIMIT_WORKING_DAYS = 65  # Jersey Misc. Provisions Regs 2014, reg 2: the statutory limit.
+REVIEW_WORKING_DAYS = 20  # ICO guide: an internal review within 20 working days...
+REVIEW_CEILING_WORKING_DAYS = 40  # ...and 40 in exceptional cases.
+REVIEW_ASK_WITHIN_WORKING_DAYS = 40  # ICO: ask for a review within 40 working days of the answer.
+COMPLAINT_WINDOW = dt.timedelta(weeks=6)  # ICO: complain within 6 weeks of the final answer.
+
+
+@lru_cache(maxsize=256)
+def statutory_holidays(regime: str, year: int) -> frozenset[dt.date]:
+    """The library's public holidays of one regime and year (the union of its calendars)."""
+    days: set[dt.date] = set()
+    for country, subdiv in _CALENDARS[regime]:
+        days.update(holidays.country_holidays(country, subdiv=subdiv, years=year).keys())
+    return frozenset(days)
+
+
+class WorkingCalendar:
+    """Working days of one regime: not a weekend, not a public holiday, not an extra holiday."""
+
+    def __init__(self, regime: str, extra_holidays: Iterable[dt.date] = ()) -> None:
+        if regime not in _CALENDARS:
+            raise ValueError(f"unknown legal regime {regime!r}")
+        self.regime = regime
+        self.extra_holidays = frozenset(extra_holidays)
+
+    def is_working_day(self, day: dt.date) -> bool:
+        if day.weekday() >= 5 or day in self.extra_holidays:
+            return False
+        return day not in statutory_holidays(self.regime, day.year)
+
+    def add_working_days(self, start: dt.date, count: int) -> dt.date:
+        """The `count`th working day after `start`; `start` itself never counts (LTT47)."""
+        day = start
+        while count > 0:
+            day += dt.timedelta(days=1)
+            if self.is_working_day(day):
+                count -= 1
+        return day
+
+    def working_days_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days in (start, end]; negative when end is before start."""
+        if end < start:
+            return -self.working_days_between(end, start)
+        return sum(
+            self.is_working_day(start + dt.timedelta(days=offset))
+            for offset in range(1, (end - start).days + 1)
+        )
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """What the engine needs of an event: its kind, its date and, for an extension, its date."""
+
+    kind: str
+    on: dt.date
+    until: dt.date | None = None
+
+
+@dataclass
+class Deadlines:
+    due_on: dt.date | None = None
+    extended_due_on: dt.date | None = None
+    extension_limit_on: dt.date | None = None
+    statutory_limit_on: dt.date | None = None
+    review_request_by: dt.date | None = None
+    review_due_on: dt.date | None = None
+    review_limit_on: dt.date | None = None
+    complaint_by: dt.date | None = None
+
+
+class _Clock:
+    """Replays a timeline; each method is one event kind's effect on the clocks."""
+
+    def __init__(self, calendar: WorkingCalendar, received_on: dt.date) -> None:
+        self.calendar = calendar
+        self.deadlines = Deadlines()
+        self._start(received_on)
+
+    def _start(self, received_on: dt.date) -> None:
+        self.clock_started_on = received_on
+        self.deadlines.due_on = self.calendar.add_working_days(received_on, RESPONSE_WORKING_DAYS)
+        if self.calendar.regime == JERSEY_2011:
+            self.deadlines.statutory_limit_on = self.calendar.add_working_days(
+                received_on, JERSEY_LIMIT_WORKING_DAYS
+            )
+
+    def clarification_requested(self, event: TimelineEvent) -> None:
+        # s.1(3): nothing is due until the clarification arrives.
+        self.deadlines.due_on = None
+        self.deadlines.statutory_limit_on = None
+
+    def clarification_received(self, event: TimelineEvent) -> None:
+        # s.1(3) with s.10(6)(b): the 20 working days run again from the day it is received.
+        self._start(event.on)
+
+    def fee_notice(self, event: TimelineEvent) -> None:
+        self.fee_notice_on = event.on
+        self.deadlines.due_on = None
+
+    def fee_paid(self, event: TimelineEvent) -> None:
+        # s.10(2): the working days from the notice to the day the fee arrives are disregarded,
+        # so the days already used before the notice stand and the rest run from the payment.
+        used = self.calendar.working_days_between(self.clock_started_on, self.fee_notice_on)
+        used -= self.calendar.is_working_day(self.fee_notice_on)
+        remaining = max(RESPONSE_WORKING_DAYS - used, 0)
+        self.deadlines.due_on = self.calendar.add_working_days(event.on, remaining)
+
+    def extension(self, event: TimelineEvent) -> None:
+        # s.10(3) and s.17(2): the authority names an estimate; the ICO expects no more than
+        # 20 working days beyond the normal deadline.
+        base = self.deadlines.due_on or event.on
+        limit = self.calendar.add_working_days(base, EXTENSION_CEILING_WORKING_DAYS)
+        self.deadlines.extension_limit_on = limit
+        self.deadlines.extended_due_on = event.until or limit
+
+    def response(self, event: TimelineEvent) -> None:
+        self.deadlines.review_request_by = self.calendar.add_working_days(
+            event.on, REVIEW_ASK_WITHIN_WORKING_DAYS
+        )
+        self.deadlines.complaint_by = event.on + COMPLAINT_WINDOW
+
+    def internal_review_requested(self, event: TimelineEvent) -> None:
+        self.deadlines.review_due_on = self.calendar.add_working_days(event.on, REVIEW_WORKING_DAYS)
+        self.deadlines.review_limit_on = self.calendar.add_working_days(
+            event.on, REVIEW_CEILING_WORKING_DAYS
+        )
+        self.deadlines.complaint_by = None
+
+    def internal_review_response(self, event: TimelineEvent) -> None:
+        # The review outcome is the final answer: the complaint window runs from it.
+        self.deadlines.complaint_by = event.on + COMPLAINT_WINDOW
+
+
+def compute_deadlines(
+    calendar: WorkingCalendar, received_on: dt.date | None, events: Iterable[TimelineEvent]
+) -> Deadlines:
+    """Every due date of a request, replayed from its date of receipt and its events in order."""
+    if received_on is None:
+        return Deadlines()
+    clock = _Clock(calendar, received_on)
+    for event in events:
+        effect = _EFFECTS.get(event.kind)
+        if effect is not None:
+            effect(clock, event)
+    return clock.deadlines
+
+
+# Event kinds that move a clock; the others (acknowledged, complaint, closed...) only log.
+_EFFECTS = {
+    "clarification_requested": _Clock.clarification_requested,
+    "clarification_received": _Clock.clarification_received,
+    "fee_notice": _Clock.fee_notice,
+    "fee_paid": _Clock.fee_paid,
+    "extension": _Clock.extension,
+    "response": _Clock.response,
+    "internal_review_requested": _Clock.internal_review_requested,
+    "internal_review_response": _Clock.internal_review_response,
+}

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from requests_app.deadlines import REGIME_CHOICES
+from requests_app.models import FoiRequest, Force
+from requests_app.status import Status
+
+
+class ForceFilter(django_filters.FilterSet):
+    country = django_filters.CharFilter(help_text="Country, e.g. 'Wales' (exact).")
+    regime = django_filters.ChoiceFilter(choices=REGIME_CHOICES)
+
+    class Meta:
+        model = Force
+        fields = ["country", "regime"]
+
+
+class FoiRequestFilter(django_filters.FilterSet):
+    campaign = django_filters.NumberFilter(field_name="campaign_id")
+    force = django_filters.ModelChoiceFilter(
+        queryset=Force.objects.all(),
+        to_field_name="slug",
+        help_text="A force slug.",
+        error_messages={"invalid_choice": "No force has that slug; see /api/v1/forces/."},
+    )
+    status = django_filters.ChoiceFilter(choices=Status.choices)
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", help_text="Requests whose running clock has passed."
+    )
+
+    class Meta:
+        model = FoiRequest
+        fields = ["campaign", "force", "status", "overdue"]
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        late = {"current_due_on__lt": timezone.localdate()}
+        return queryset.filter(**late) if value else queryset.exclude(**late)

@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+USERNAME = "admin"
+PASSWORD = "foi-tracker-local"
+
+
+class Command(BaseCommand):
+    help = "Create a local admin sign-in for a laptop (refused in production)."
+
+    def handle(self, *args, **options) -> None:
+        if settings.PRODUCTION:
+            raise CommandError("local_admin is for a laptop; use adduser --role admin instead.")
+        User = get_user_model()
+        if not User.objects.filter(username=USERNAME).exists():
+            User.objects.create_superuser(USERNAME, "", PASSWORD)
+        self.stdout.write(
+            f"Sign in at {settings.SITE_URL}/admin/ as '{USERNAME}' with password '{PASSWORD}' "
+            "(local only)."
+        )

@@ -1,0 +1,25 @@
+"""The four roles, kept as Django groups so that the admin can manage membership."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+RESEARCHER = "researcher"  # creates campaigns and requests; edits those of their campaigns
+DATA_ENTRY = "data_entry"  # records responses and figures on any campaign
+CONSUMER = "consumer"  # reads published campaigns' data
+ADMIN = "admin"  # staff: everything
+
+ROLES = (RESEARCHER, DATA_ENTRY, CONSUMER, ADMIN)
+
+
+def has_role(user: AbstractBaseUser | AnonymousUser, role: str) -> bool:
+    if not user.is_authenticated:
+        return False
+    if role == ADMIN:
+        return user.is_staff
+    # One query per user per request: Django caches nothing here, so keep the names on the user.
+    names = getattr(user, "_role_names", None)
+    if names is None:
+        names = set(user.groups.values_list("name", flat=True))
+        user._role_names = names
+    return role in names

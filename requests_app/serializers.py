@@ -1,0 +1,196 @@
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from requests_app.models import Campaign, FoiRequest, Force, RequestEvent
+from requests_app.selectors import campaigns_editable_by
+from requests_app.status import EventKind
+
+
+class ForceSlugField(serializers.SlugRelatedField):
+    default_error_messages = {
+        "does_not_exist": "No force has the slug '{value}'; see /api/v1/forces/ for the list.",
+        "invalid": "A force is given by its slug, a string such as 'kent'.",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Force.objects.all())
+        super().__init__(slug_field="slug", **kwargs)
+
+
+class ForceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Force
+        fields = [
+            "slug",
+            "name",
+            "country",
+            "regime",
+            "ons_code",
+            "foi_email",
+            "territorial",
+            "suppression_threshold",
+        ]
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    collaborators = serializers.SlugRelatedField(
+        slug_field="username",
+        many=True,
+        required=False,
+        queryset=get_user_model().objects.filter(is_active=True),
+        error_messages={"does_not_exist": "No user is called '{value}'."},
+    )
+    warnings = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "title",
+            "question",
+            "period_start",
+            "period_end",
+            "owner",
+            "collaborators",
+            "guernsey_eligibility_confirmed",
+            "published",
+            "warnings",
+            "created_at",
+        ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_warnings(self, campaign: Campaign) -> list[str]:
+        return campaign.warnings()
+
+    def validate(self, attrs: dict) -> dict:
+        start = attrs.get("period_start", getattr(self.instance, "period_start", None))
+        end = attrs.get("period_end", getattr(self.instance, "period_end", None))
+        if start and end and end < start:
+            raise serializers.ValidationError(
+                {"period_end": f"The period ends ({end}) before it starts ({start})."}
+            )
+        return attrs
+
+
+class CampaignSendSerializer(serializers.Serializer):
+    forces = serializers.ListField(child=ForceSlugField(), allow_empty=False)
+    sent_on = serializers.DateField()
+
+    def validate_forces(self, forces: list[Force]) -> list[Force]:
+        slugs = [force.slug for force in forces]
+        repeated = sorted({slug for slug in slugs if slugs.count(slug) > 1})
+        if repeated:
+            raise serializers.ValidationError(f"Each force once only: {', '.join(repeated)}.")
+        return forces
+
+
+class FoiRequestSerializer(serializers.ModelSerializer):
+    campaign = serializers.PrimaryKeyRelatedField(
+        queryset=Campaign.objects.none(),
+        error_messages={"does_not_exist": "No campaign {pk_value} that you can add requests to."},
+    )
+    force = ForceSlugField()
+    overdue = serializers.SerializerMethodField()
+    working_days_left = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FoiRequest
+        fields = [
+            "id",
+            "campaign",
+            "force",
+            "reference",
+            "sent_on",
+            "received_on",
+            "status",
+            "due_on",
+            "extended_due_on",
+            "extension_limit_on",
+            "statutory_limit_on",
+            "review_request_by",
+            "review_due_on",
+            "review_limit_on",
+            "complaint_by",
+            "current_due_on",
+            "overdue",
+            "working_days_left",
+            "created_at",
+        ]
+        read_only_fields = [
+            "status",
+            "due_on",
+            "extended_due_on",
+            "extension_limit_on",
+            "statutory_limit_on",
+            "review_request_by",
+            "review_due_on",
+            "review_limit_on",
+            "complaint_by",
+            "current_due_on",
+            "created_at",
+        ]
+        # Uniqueness is checked by the service, in plain words.
+        validators: list = []
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["campaign"].queryset = campaigns_editable_by(request.user)
+        if self.instance is not None and not isinstance(self.instance, list):
+            # Once created, only the force's reference is edited here; dates move by events.
+            for name in ("campaign", "force", "sent_on", "received_on"):
+                fields[name].read_only = True
+        return fields
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_overdue(self, request: FoiRequest) -> bool:
+        return request.is_overdue(timezone.localdate())
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_working_days_left(self, request: FoiRequest) -> int | None:
+        calendar = self.context["calendars"][request.force.regime]
+        return request.working_days_left(timezone.localdate(), calendar)
+
+    def validate(self, attrs: dict) -> dict:
+        sent_on, received_on = attrs.get("sent_on"), attrs.get("received_on")
+        if received_on and not sent_on:
+            raise serializers.ValidationError(
+                {"received_on": "Give sent_on too: a request is received once it is sent."}
+            )
+        if sent_on and received_on and received_on < sent_on:
+            raise serializers.ValidationError(
+                {
+                    "received_on": f"The date of receipt ({received_on}) is before the request "
+                    f"was sent ({sent_on})."
+                }
+            )
+        return attrs
+
+
+class RequestEventSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(
+        choices=EventKind.choices,
+        error_messages={"invalid_choice": "'{input}' is not a kind of event."},
+    )
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = RequestEvent
+        fields = [
+            "id",
+            "kind",
+            "on",
+            "until",
+            "note",
+            "from_status",
+            "to_status",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = ["from_status", "to_status", "created_at"]

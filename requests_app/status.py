@@ -1,0 +1,87 @@
+"""The request status machine: which event may happen in which status, and where it leads.
+
+The process status (where the request is) is kept apart from the outcome of a response
+(granted, refused...), which belongs to the response itself.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SENT = "sent", "Sent, awaiting response"
+    AWAITING_CLARIFICATION = "awaiting_clarification", "Awaiting clarification"
+    FEE_NOTICE = "fee_notice", "Fee notice (clock paused)"
+    EXTENDED = "extended", "Public-interest extension"
+    RESPONDED = "responded", "Responded"
+    REVIEW_REQUESTED = "review_requested", "Internal review requested"
+    REVIEW_ANSWERED = "review_answered", "Internal review answered"
+    COMPLAINT = "complaint", "Complaint to the regulator"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    CLOSED = "closed", "Closed"
+
+
+class EventKind(models.TextChoices):
+    SENT = "sent", "Sent"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged by the force"
+    CLARIFICATION_REQUESTED = "clarification_requested", "Force asked for clarification"
+    CLARIFICATION_RECEIVED = "clarification_received", "Clarification sent to the force"
+    FEE_NOTICE = "fee_notice", "Fee notice received"
+    FEE_PAID = "fee_paid", "Fee paid"
+    EXTENSION = "extension", "Public-interest extension"
+    RESPONSE = "response", "Response received"
+    INTERNAL_REVIEW_REQUESTED = "internal_review_requested", "Internal review requested"
+    INTERNAL_REVIEW_RESPONSE = "internal_review_response", "Internal review answered"
+    COMPLAINT = "complaint", "Complaint to the regulator"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    CLOSED = "closed", "Closed"
+
+
+S = Status
+AWAITING_ANSWER = (S.SENT, S.EXTENDED)
+STILL_OPEN = (S.SENT, S.AWAITING_CLARIFICATION, S.FEE_NOTICE, S.EXTENDED)
+
+# event kind -> (statuses it may happen in, status it leads to; None keeps the current one)
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    EventKind.SENT: ((S.DRAFT,), S.SENT),
+    EventKind.ACKNOWLEDGED: (AWAITING_ANSWER, None),
+    EventKind.CLARIFICATION_REQUESTED: (AWAITING_ANSWER, S.AWAITING_CLARIFICATION),
+    EventKind.CLARIFICATION_RECEIVED: ((S.AWAITING_CLARIFICATION,), S.SENT),
+    EventKind.FEE_NOTICE: ((S.SENT,), S.FEE_NOTICE),
+    EventKind.FEE_PAID: ((S.FEE_NOTICE,), S.SENT),
+    EventKind.EXTENSION: (AWAITING_ANSWER, S.EXTENDED),
+    # A force may answer while a clarification or fee is outstanding (often a refusal).
+    EventKind.RESPONSE: (STILL_OPEN, S.RESPONDED),
+    EventKind.INTERNAL_REVIEW_REQUESTED: ((S.RESPONDED,), S.REVIEW_REQUESTED),
+    EventKind.INTERNAL_REVIEW_RESPONSE: ((S.REVIEW_REQUESTED,), S.REVIEW_ANSWERED),
+    # The regulator takes complaints about silence as well as about answers.
+    EventKind.COMPLAINT: (
+        (S.SENT, S.EXTENDED, S.RESPONDED, S.REVIEW_REQUESTED, S.REVIEW_ANSWERED),
+        S.COMPLAINT,
+    ),
+    EventKind.WITHDRAWN: ((S.DRAFT, *STILL_OPEN), S.WITHDRAWN),
+    EventKind.CLOSED: (
+        (S.RESPONDED, S.REVIEW_REQUESTED, S.REVIEW_ANSWERED, S.COMPLAINT),
+        S.CLOSED,
+    ),
+}
+
+
+class TransitionRefused(Exception):
+    """An event that the status machine does not allow in the request's current status."""
+
+
+def next_status(current: str, kind: str) -> str:
+    """The status a request moves to when an event of `kind` happens, or TransitionRefused."""
+    if kind not in TRANSITIONS:
+        raise TransitionRefused(f"'{kind}' is not a kind of event.")
+    allowed_from, target = TRANSITIONS[kind]
+    if current not in allowed_from:
+        allowed = ", ".join(Status(s).label.lower() for s in allowed_from)
+        raise TransitionRefused(
+            f"A '{EventKind(kind).label.lower()}' event cannot be recorded while the request is "
+            f"'{Status(current).label.lower()}'; it is allowed only when the request is: {allowed}."
+        )
+    return target or current
