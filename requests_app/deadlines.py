@@ -111,6 +111,7 @@ class _Clock:
     def __init__(self, calendar: WorkingCalendar, received_on: dt.date) -> None:
         self.calendar = calendar
         self.deadlines = Deadlines()
+        self.fee_notice_on: dt.date | None = None
         self._start(received_on)
 
     def _start(self, received_on: dt.date) -> None:
@@ -137,8 +138,11 @@ class _Clock:
     def fee_paid(self, event: TimelineEvent) -> None:
         # s.10(2): the working days from the notice to the day the fee arrives are disregarded,
         # so the days already used before the notice stand and the rest run from the payment.
-        used = self.calendar.working_days_between(self.clock_started_on, self.fee_notice_on)
-        used -= self.calendar.is_working_day(self.fee_notice_on)
+        # A notice given on the day of receipt has used none (the day of receipt never counts).
+        if self.fee_notice_on is None:
+            return
+        day_before_notice = self.fee_notice_on - dt.timedelta(days=1)
+        used = max(self.calendar.working_days_between(self.clock_started_on, day_before_notice), 0)
         remaining = max(RESPONSE_WORKING_DAYS - used, 0)
         self.deadlines.due_on = self.calendar.add_working_days(event.on, remaining)
 
