@@ -17,12 +17,19 @@ class Pagination(pagination.PageNumberPagination):
     max_page_size = 500
 
 
+def _child_name(field: str | None, key: Any) -> str:
+    """`forces[3]` for the fourth item of a list, `owner.name` for a nested field."""
+    if isinstance(key, int):
+        return f"{field or ''}[{key}]"
+    return str(key) if field is None else f"{field}.{key}"
+
+
 def _flatten(detail: Any, field: str | None) -> list[dict[str, str | None]]:
     if isinstance(detail, dict):
         return [
             error
             for key, value in detail.items()
-            for error in _flatten(value, key if field is None else f"{field}.{key}")
+            for error in _flatten(value, _child_name(field, key))
         ]
     if isinstance(detail, list):
         if all(not isinstance(item, (dict, list)) for item in detail):
@@ -30,7 +37,7 @@ def _flatten(detail: Any, field: str | None) -> list[dict[str, str | None]]:
         return [
             error
             for index, item in enumerate(detail)
-            for error in _flatten(item, f"{field}[{index}]" if field else f"[{index}]")
+            for error in _flatten(item, _child_name(field, index))
         ]
     return [{"field": field, "message": str(detail)}]
 

@@ -137,6 +137,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RequestStatusEnum": "requests_app.status.Status.choices",
+        "EventKindEnum": "requests_app.status.EventKind.choices",
+    },
 }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

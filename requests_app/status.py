@@ -81,7 +81,7 @@ def next_status(current: str, kind: str) -> str:
     if current not in allowed_from:
         allowed = ", ".join(Status(s).label.lower() for s in allowed_from)
         raise TransitionRefused(
-            f"A '{EventKind(kind).label.lower()}' event cannot be recorded while the request is "
-            f"'{Status(current).label.lower()}'; it is allowed only when the request is: {allowed}."
+            f"'{EventKind(kind).label}' cannot be recorded while the request is "
+            f"'{Status(current).label.lower()}'; only when it is: {allowed}."
         )
     return target or current
