@@ -53,6 +53,10 @@ class Campaign(models.Model):
     published = models.BooleanField(
         default=False, help_text="Published campaigns can be read by API consumers."
     )
+    synthetic_data = models.BooleanField(
+        default=False,
+        help_text="Its figures are made up (the demo): every report of them says so.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
