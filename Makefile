@@ -18,7 +18,21 @@ install: $(VENV)/.installed
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py local_admin
+	$(PY) manage.py send_reminders
+	@echo "Deadline reminders: swept once now (mail goes to this console unless EMAIL_BACKEND says"
+	@echo "otherwise). Run 'python manage.py send_reminders' daily from cron, or set REDIS_URL and"
+	@echo "run 'make worker' and 'make beat' beside this server (docs/reminders.md)."
 	$(PY) manage.py runserver $(HOST)
+
+## worker: a Celery worker for reminders (needs REDIS_URL); run one per machine, as many as you like
+worker: install
+	@test -n "$(REDIS_URL)" || (echo "Set REDIS_URL, e.g. redis://127.0.0.1:6379/0" && false)
+	$(VENV)/bin/celery -A foitracker worker --loglevel=info
+
+## beat: the Celery scheduler (needs REDIS_URL); run exactly ONE for the whole deployment
+beat: install
+	@test -n "$(REDIS_URL)" || (echo "Set REDIS_URL, e.g. redis://127.0.0.1:6379/0" && false)
+	$(VENV)/bin/celery -A foitracker beat --loglevel=info --schedule=$(or $(CELERY_BEAT_FILE),celerybeat-schedule)
 
 ## test: the whole suite (services that are missing are skipped with a reason, unless
 ## FOI_REQUIRE_SERVICES=1)

@@ -42,6 +42,10 @@ def _flatten(detail: Any, field: str | None) -> list[dict[str, str | None]]:
     return [{"field": field, "message": str(detail)}]
 
 
+# DRF's and Django's names for an error that concerns no single field.
+WHOLE_REQUEST = ("non_field_errors", "__all__")
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """Every error answers `{"detail": "...", "errors": [{"field": ..., "message": ...}]}`.
 
@@ -54,7 +58,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         return None
     if isinstance(exc, exceptions.ValidationError):
         errors = [
-            {**error, "field": None if error["field"] == "non_field_errors" else error["field"]}
+            {**error, "field": None if error["field"] in WHOLE_REQUEST else error["field"]}
             for error in _flatten(exc.detail, None)
         ]
         response.data = {

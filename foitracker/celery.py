@@ -1,12 +1,25 @@
 """The Celery application. Redis is the broker in production (REDIS_URL); without it, tasks run
-eagerly in-process so that a laptop needs no other service."""
+eagerly in-process so that a laptop needs no other service (see docs/reminders.md)."""
 
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "foitracker.settings")
 
 app = Celery("foitracker")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# The one beat schedule. Times are London time (CELERY_TIMEZONE).
+app.conf.beat_schedule = {
+    # The reminder sweep, hourly through the working day. The first run of the day sends each
+    # person's digest; later runs are cheap (what is owed is already claimed), send a first
+    # digest to people who had nothing earlier, and re-queue any digest that a broker outage or
+    # a dead worker left waiting.
+    "reminders-sweep": {
+        "task": "requests_app.tasks.sweep_reminders",
+        "schedule": crontab(minute=0, hour="7-19"),
+    },
+}

@@ -6,8 +6,18 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from requests_app import services
-from requests_app.models import Campaign, ExtraHoliday, FoiRequest, Force, RequestEvent
+from requests_app import reminders, services
+from requests_app.models import (
+    Campaign,
+    ExtraHoliday,
+    FoiRequest,
+    Force,
+    Reminder,
+    ReminderDigest,
+    ReminderPolicy,
+    ReminderPreference,
+    RequestEvent,
+)
 from requests_app.services import DEADLINE_FIELDS
 from requests_app.status import EventKind
 
@@ -60,6 +70,11 @@ class FoiRequestForm(forms.ModelForm):
         data = super().clean()
         if data.get("received_on") and not data.get("sent_on"):
             raise ValidationError({"sent_on": "Give the date it was sent as well as received."})
+        if self.instance.pk is None:
+            # save_model is too late to show the service's refusal beside the field.
+            services.request_dates_check(
+                sent_on=data.get("sent_on"), received_on=data.get("received_on")
+            )
         kind = data.get("event_kind")
         if self.instance.pk is None or not kind:
             return data
@@ -143,3 +158,100 @@ class ExtraHolidayAdmin(admin.ModelAdmin):
         queryset.delete()
         for regime in regimes:
             services.requests_recompute(regime=regime)
+
+
+# Reminders: the policy the admin tunes, people's choices, and the log of what was sent.
+
+
+@admin.register(ReminderPolicy)
+class ReminderPolicyAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "due_soon_working_days",
+        "very_overdue_working_days",
+        "complaint_closing_working_days",
+        "clarification_working_days",
+        "updated_at",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        # One row (the migration creates it): add it back only if someone removed it.
+        return not ReminderPolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ReminderPreference)
+class ReminderPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "receives_reminders"]
+    list_filter = ["receives_reminders"]
+    autocomplete_fields = ["user"]
+
+
+class ReminderInline(admin.TabularInline):
+    model = Reminder
+    extra = 0
+    can_delete = False
+    fields = ["request", "kind", "deadline"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ReminderDigest)
+class ReminderDigestAdmin(admin.ModelAdmin):
+    """Digests are written by the sweep and the workers; here they are read, and a failed one
+    can be put back in the queue."""
+
+    list_display = ["on", "recipient", "state", "attempts", "sent_at", "last_error"]
+    list_filter = ["state", "on"]
+    list_select_related = ["recipient"]
+    search_fields = ["recipient__username", "recipient__email"]
+    date_hierarchy = "on"
+    readonly_fields = [
+        "recipient",
+        "on",
+        "state",
+        "sweep",
+        "attempts",
+        "sending_until",
+        "last_error",
+        "created_at",
+        "sent_at",
+    ]
+    inlines = [ReminderInline]
+    actions = ["send_again"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description="Send the selected failed digests again (at the next sweep)")
+    def send_again(self, request, queryset) -> None:
+        count = reminders.digests_retry(digests=queryset)
+        self.message_user(request, f"{count} failed digest(s) will be sent at the next sweep.")
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    """The log: read-only, because deleting a row would send its reminder again."""
+
+    list_display = ["deadline", "kind", "request", "recipient", "digest_state", "created_at"]
+    list_filter = ["kind", "digest__state"]
+    list_select_related = ["request__force", "request__campaign", "recipient", "digest"]
+    search_fields = ["request__force__name", "request__campaign__title", "recipient__username"]
+    date_hierarchy = "deadline"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="State", ordering="digest__state")
+    def digest_state(self, reminder: Reminder) -> str:
+        return reminder.digest.get_state_display()

@@ -11,11 +11,15 @@ from requests_app import roles, selectors, services
 from requests_app.filters import FoiRequestFilter, ForceFilter
 from requests_app.models import Force
 from requests_app.permissions import RoleCanWrite
+from requests_app.reminders.preferences import reminder_preference_set
+from requests_app.reminders.selectors import receives_reminders, reminders_visible_to
 from requests_app.serializers import (
     CampaignSendSerializer,
     CampaignSerializer,
     FoiRequestSerializer,
     ForceSerializer,
+    ReminderPreferenceSerializer,
+    ReminderSerializer,
     RequestEventSerializer,
 )
 
@@ -73,9 +77,9 @@ class CampaignViewSet(
         data = FoiRequestSerializer(
             created_requests, many=True, context={"calendars": selectors.working_calendars()}
         ).data
-        return Response(
-            {"requests": data, "warnings": campaign.warnings()}, status.HTTP_201_CREATED
-        )
+        # `campaign` was annotated with `includes_guernsey` before this send: read it again.
+        warnings = self.get_queryset().get(pk=campaign.pk).warnings()
+        return Response({"requests": data, "warnings": warnings}, status.HTTP_201_CREATED)
 
 
 class FoiRequestViewSet(
@@ -131,3 +135,27 @@ class FoiRequestViewSet(
             request=foi_request, user=request.user, **payload.validated_data
         )
         return Response(RequestEventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+
+class ReminderViewSet(viewsets.ReadOnlyModelViewSet):
+    """The reminder log: what was sent, to whom, for which deadline. Each person sees the
+    reminders addressed to them; staff see everyone's."""
+
+    serializer_class = ReminderSerializer
+    filterset_fields = ["kind", "deadline"]
+    ordering_fields = ["id", "deadline"]
+    ordering = ["-id"]
+
+    def get_queryset(self):
+        return reminders_visible_to(self.request.user)
+
+    @extend_schema(request=ReminderPreferenceSerializer, responses=ReminderPreferenceSerializer)
+    @action(detail=False, methods=["get", "put"], pagination_class=None, filter_backends=[])
+    def preference(self, request: Request) -> Response:
+        """Whether you receive the daily email of deadlines; PUT false to stop it."""
+        if request.method == "PUT":
+            payload = ReminderPreferenceSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            reminder_preference_set(user=request.user, **payload.validated_data)
+        data = {"receives_reminders": receives_reminders(request.user)}
+        return Response(ReminderPreferenceSerializer(data).data)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -221,3 +222,149 @@ class ExtraHoliday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.date})"
+
+
+# Reminders (issue 4): the policy, who wants them, and a row for every reminder claimed or sent.
+# The rules that read these rows live in requests_app/reminders/.
+
+
+class ReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", "Answer due soon"
+    DUE_TODAY = "due_today", "Answer due today"
+    OVERDUE = "overdue", "Answer overdue"
+    VERY_OVERDUE = "very_overdue", "Answer very overdue"
+    EXTENSION_PASSED = "extension_passed", "Extension estimate passed"
+    EXTENSION_CEILING_PASSED = "extension_ceiling_passed", "Extension ceiling passed"
+    REVIEW_OVERDUE = "review_overdue", "Internal review overdue"
+    REVIEW_VERY_OVERDUE = "review_very_overdue", "Internal review very overdue"
+    COMPLAINT_CLOSING = "complaint_closing", "Complaint window closing"
+    CLARIFICATION_UNANSWERED = "clarification_unanswered", "Clarification not yet sent"
+
+
+class ReminderPolicy(models.Model):
+    """When reminders go out: one row, tuned in the admin. The legal periods themselves (20
+    working days, the review's 20 and 40, the 6-week complaint window) are the deadline
+    engine's, because the stored due dates already count them."""
+
+    due_soon_working_days = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text="Warn this many working days before an answer is due (and again on the day).",
+    )
+    very_overdue_working_days = models.PositiveSmallIntegerField(
+        default=20,
+        validators=[MinValueValidator(2)],
+        help_text="Working days after the due date when a late answer is worth a complaint.",
+    )
+    complaint_closing_working_days = models.PositiveSmallIntegerField(
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text="Warn this many working days before the window to complain closes.",
+    )
+    clarification_working_days = models.PositiveSmallIntegerField(
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text="Nudge when a force's request for clarification is unanswered this long.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "reminder policy"
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="one_reminder_policy")]
+
+    def __str__(self) -> str:
+        return "Reminder policy"
+
+    @classmethod
+    def current(cls) -> ReminderPolicy:
+        """The admin's row, or the defaults if it is missing: reading the policy never writes,
+        so a dry run writes nothing."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+
+class ReminderPreference(models.Model):
+    """A person's choice about the daily digest; no row means they receive it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="reminder_preference",
+    )
+    receives_reminders = models.BooleanField(
+        default=True, help_text="Untick to stop the daily email of deadlines."
+    )
+
+    def __str__(self) -> str:
+        return f"{self.user}: {'on' if self.receives_reminders else 'off'}"
+
+
+class ReminderDigest(models.Model):
+    """One person's email of one day: claimed by a sweep, then sent (or failed) by a worker."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_digests"
+    )
+    on = models.DateField("day", help_text="The day of the sweep that gathered it.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    sweep = models.UUIDField(editable=False, help_text="The sweep that claimed it.")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # A worker that takes the digest holds it until then; a worker killed mid-send leaves the
+    # hold to expire, and the redelivered task (or the next sweep) takes it over.
+    sending_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-on", "-id"]
+        constraints = [
+            # `on` first: the sweep looks up today's digests by day.
+            models.UniqueConstraint(
+                fields=["on", "recipient"],
+                name="one_digest_a_day",
+                violation_error_message="This person already has a digest for that day.",
+            )
+        ]
+        indexes = [
+            # Every sweep looks for digests still waiting; they are few among many sent.
+            models.Index(fields=["state"], name="digest_pending", condition=Q(state="pending")),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminders for {self.recipient} on {self.on}"
+
+
+class Reminder(models.Model):
+    """One reminder of one clock to one person. The unique row is the claim: a second sweep, or
+    a second worker at the same moment, cannot claim the same reminder again."""
+
+    request = models.ForeignKey(FoiRequest, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=40, choices=ReminderKind.choices)
+    deadline = models.DateField(
+        help_text="The date of the clock it was for; when an event moves the clock, the new "
+        "date's reminders are due again."
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    digest = models.ForeignKey(ReminderDigest, on_delete=models.CASCADE, related_name="reminders")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "kind", "deadline", "recipient"],
+                name="one_reminder_per_clock",
+                violation_error_message="This reminder was already claimed for that person.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.deadline}) to {self.recipient}"

@@ -5,7 +5,14 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from requests_app.models import Campaign, FoiRequest, Force, RequestEvent
+from requests_app.models import (
+    Campaign,
+    FoiRequest,
+    Force,
+    Reminder,
+    ReminderDigest,
+    RequestEvent,
+)
 from requests_app.selectors import campaigns_editable_by
 from requests_app.status import EventKind
 
@@ -194,3 +201,39 @@ class RequestEventSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["from_status", "to_status", "created_at"]
+
+
+class ReminderSerializer(serializers.ModelSerializer):
+    """One line of the reminder log: what was (or is about to be) sent, to whom, for which
+    deadline."""
+
+    force = serializers.SlugRelatedField(source="request.force", slug_field="slug", read_only=True)
+    campaign = serializers.IntegerField(source="request.campaign_id", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    recipient = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    day = serializers.DateField(source="digest.on", read_only=True)
+    state = serializers.ChoiceField(
+        source="digest.state", choices=ReminderDigest.State.choices, read_only=True
+    )
+    sent_at = serializers.DateTimeField(source="digest.sent_at", read_only=True)
+
+    class Meta:
+        model = Reminder
+        fields = [
+            "id",
+            "request",
+            "campaign",
+            "force",
+            "kind",
+            "kind_label",
+            "deadline",
+            "recipient",
+            "day",
+            "state",
+            "sent_at",
+        ]
+        read_only_fields = fields
+
+
+class ReminderPreferenceSerializer(serializers.Serializer):
+    receives_reminders = serializers.BooleanField()

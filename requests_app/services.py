@@ -11,7 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from requests_app import roles
@@ -75,19 +75,32 @@ def campaign_send(
         )
         _recompute(request, calendars[force.regime], [])
         requests.append(request)
-    with transaction.atomic():
-        created = FoiRequest.objects.bulk_create(requests)
-        RequestEvent.objects.bulk_create(
-            RequestEvent(
-                request=request,
-                kind=EventKind.SENT,
-                on=sent_on,
-                from_status=Status.DRAFT,
-                to_status=Status.SENT,
-                created_by=user,
-            )
-            for request in created
+    try:
+        with transaction.atomic():
+            created = _requests_insert(requests, sent_on=sent_on, user=user)
+    except IntegrityError as race:
+        # Someone sent the campaign to one of these forces between the check above and now.
+        raise ValidationError(
+            {"forces": "This campaign was sent to one of these forces a moment ago; reload it."}
+        ) from race
+    return created
+
+
+def _requests_insert(
+    requests: list[FoiRequest], *, sent_on: dt.date, user: AbstractBaseUser
+) -> list[FoiRequest]:
+    created = FoiRequest.objects.bulk_create(requests)
+    RequestEvent.objects.bulk_create(
+        RequestEvent(
+            request=request,
+            kind=EventKind.SENT,
+            on=sent_on,
+            from_status=Status.DRAFT,
+            to_status=Status.SENT,
+            created_by=user,
         )
+        for request in created
+    )
     return created
 
 
@@ -101,8 +114,10 @@ def request_create(
     received_on: dt.date | None = None,
 ) -> FoiRequest:
     """A single request: a draft without `sent_on`, or already sent with a `sent` event."""
-    if received_on is not None and sent_on is None:
-        raise ValidationError({"received_on": "A request cannot be received before it is sent."})
+    request_dates_check(sent_on=sent_on, received_on=received_on)
+    if campaign.requests.filter(force=force).exists():
+        # full_clean would report the unique constraint against no field at all.
+        raise ValidationError({"force": f"This campaign already has a request to {force.slug}."})
     request = FoiRequest(campaign=campaign, force=force, reference=reference)
     with transaction.atomic():
         request.full_clean(exclude=["status"])
@@ -112,6 +127,16 @@ def request_create(
                 request=request, kind=EventKind.SENT, on=sent_on, user=user, received_on=received_on
             )
     return request
+
+
+def request_dates_check(*, sent_on: dt.date | None, received_on: dt.date | None) -> None:
+    """Raise ValidationError unless a new request may have these dates. Forms call it to show
+    errors beside their fields; the errors name the caller's fields, not the `sent` event's."""
+    if received_on is not None and sent_on is None:
+        raise ValidationError({"received_on": "A request cannot be received before it is sent."})
+    if sent_on is not None:
+        _check_not_future(sent_on, "sent_on")
+        _check_receipt(sent_on=sent_on, received_on=received_on or sent_on)
 
 
 def request_record_event(
@@ -153,11 +178,15 @@ def request_record_event(
 
 
 def _start_clock(request: FoiRequest, *, sent_on: dt.date, received_on: dt.date) -> None:
+    _check_receipt(sent_on=sent_on, received_on=received_on)
+    request.sent_on, request.received_on = sent_on, received_on
+
+
+def _check_receipt(*, sent_on: dt.date, received_on: dt.date) -> None:
     if received_on < sent_on:
         message = f"The date of receipt ({received_on}) is before it was sent ({sent_on})."
         raise ValidationError({"received_on": message})
     _check_not_future(received_on, "received_on")
-    request.sent_on, request.received_on = sent_on, received_on
 
 
 def event_check(request: FoiRequest, *, kind: str, on: dt.date, until: dt.date | None) -> str:

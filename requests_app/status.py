@@ -79,7 +79,7 @@ def next_status(current: str, kind: str) -> str:
         raise TransitionRefused(f"'{kind}' is not a kind of event.")
     allowed_from, target = TRANSITIONS[kind]
     if current not in allowed_from:
-        allowed = ", ".join(Status(s).label.lower() for s in allowed_from)
+        allowed = "; ".join(f"'{Status(s).label.lower()}'" for s in allowed_from)
         raise TransitionRefused(
             f"'{EventKind(kind).label}' cannot be recorded while the request is "
             f"'{Status(current).label.lower()}'; only when it is: {allowed}."

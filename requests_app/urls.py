@@ -6,5 +6,6 @@ router = DefaultRouter()
 router.register("forces", api.ForceViewSet, basename="force")
 router.register("campaigns", api.CampaignViewSet, basename="campaign")
 router.register("requests", api.FoiRequestViewSet, basename="request")
+router.register("reminders", api.ReminderViewSet, basename="reminder")
 
 urlpatterns = router.urls

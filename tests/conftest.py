@@ -23,6 +23,12 @@ def service_missing(reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Users are made in most tests; the real hasher is slow on purpose (about 0.4 s a user).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def postgres(db) -> None:
     if connection.vendor != "postgresql":

@@ -1,0 +1,138 @@
+"""The management commands: adduser, load_forces, local_admin."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from requests_app.models import Force
+
+User = get_user_model()
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def users_and_tokens() -> tuple[int, int]:
+    return User.objects.count(), Token.objects.count()
+
+
+def test_adduser_creates_the_user_in_the_role_group_and_prints_a_working_token(db):
+    output = run("adduser", "alice", "--role", "researcher", "--email", "alice@example.org")
+
+    alice = User.objects.get(username="alice")
+    assert alice.email == "alice@example.org"
+    assert list(alice.groups.values_list("name", flat=True)) == ["researcher"]
+    assert not alice.is_staff
+    assert not alice.has_usable_password()
+    token = Token.objects.get(user=alice).key
+    assert output == f"Created researcher 'alice'. API token (keep it; shown once):\n{token}\n"
+
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {output.splitlines()[-1]}")
+    assert client.get("/api/v1/requests/").status_code == 200
+    response = client.post(
+        "/api/v1/campaigns/",
+        {
+            "title": "Stop and search",
+            "question": "How many?",
+            "period_start": "2024-04-01",
+            "period_end": "2025-03-31",
+        },
+    )
+    assert response.status_code == 201
+    assert response.json()["owner"] == "alice"
+
+
+def test_a_consumer_token_reads_but_cannot_write(db):
+    token = run("adduser", "reader", "--role", "consumer").splitlines()[-1]
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/v1/campaigns/").status_code == 200
+    assert client.post("/api/v1/campaigns/", {}).status_code == 403
+
+
+def test_adduser_with_the_admin_role_makes_staff_who_can_sign_in(db):
+    run("adduser", "boss", "--role", "admin", "--password", "a-long-admin-password")
+    boss = User.objects.get(username="boss")
+    assert (boss.is_staff, boss.is_superuser) == (True, True)
+    assert boss.check_password("a-long-admin-password")
+    assert list(boss.groups.values_list("name", flat=True)) == ["admin"]
+
+
+def test_adduser_refuses_a_name_that_is_taken_and_creates_nothing(db):
+    run("adduser", "alice", "--role", "researcher")
+    before = users_and_tokens()
+    with pytest.raises(CommandError, match=r"A user called 'alice' already exists\."):
+        run("adduser", "alice", "--role", "consumer")
+    assert users_and_tokens() == before
+    assert list(User.objects.get(username="alice").groups.values_list("name", flat=True)) == [
+        "researcher"
+    ]
+
+
+def test_adduser_refuses_an_unknown_role_and_creates_nothing(db):
+    before = users_and_tokens()
+    with pytest.raises(CommandError, match="invalid choice: 'superhero'"):
+        run("adduser", "alice", "--role", "superhero")
+    assert users_and_tokens() == before
+
+
+def test_adduser_requires_a_role(db):
+    with pytest.raises(CommandError, match="--role"):
+        run("adduser", "alice")
+    assert not User.objects.filter(username="alice").exists()
+
+
+def test_adduser_refuses_a_bad_email_and_creates_nothing(db):
+    before = users_and_tokens()
+    message = r"--email: 'alice-at-example' is not an email address\."
+    with pytest.raises(CommandError, match=message):
+        run("adduser", "alice", "--role", "researcher", "--email", "alice-at-example")
+    assert users_and_tokens() == before
+
+
+def test_load_forces_is_idempotent_and_repairs_edited_rows(db):
+    Force.objects.filter(slug="kent").update(name="Edited by hand", regime="foi-jersey-2011")
+    assert run("load_forces") == "Force register loaded: 46 forces.\n"
+    assert run("load_forces") == "Force register loaded: 46 forces.\n"
+    assert Force.objects.count() == 46
+    kent = Force.objects.get(slug="kent")
+    assert (kent.name, kent.regime) == ("Kent Police", "foia-2000")
+
+
+def test_load_forces_keeps_the_primary_keys_that_requests_point_at(db):
+    before = dict(Force.objects.values_list("slug", "pk"))
+    run("load_forces")
+    assert dict(Force.objects.values_list("slug", "pk")) == before
+
+
+def test_local_admin_creates_the_admin_once(db):
+    first = run("local_admin")
+    run("local_admin")
+    admin = User.objects.get(username="admin")
+    assert User.objects.filter(username="admin").count() == 1
+    assert (admin.is_staff, admin.is_superuser) == (True, True)
+    assert admin.check_password("foi-tracker-local")
+    assert "Sign in at " in first and "'admin'" in first
+
+
+def test_local_admin_leaves_a_changed_password_alone(db):
+    run("local_admin")
+    admin = User.objects.get(username="admin")
+    admin.set_password("changed-by-the-user")
+    admin.save()
+    run("local_admin")
+    admin.refresh_from_db()
+    assert admin.check_password("changed-by-the-user")
+
+
+def test_local_admin_is_refused_in_production(db, settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="local_admin is for a laptop"):
+        run("local_admin")
+    assert not User.objects.filter(username="admin").exists()
