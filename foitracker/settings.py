@@ -150,6 +150,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RequestStatusEnum": "requests_app.status.Status.choices",
         "EventKindEnum": "requests_app.status.EventKind.choices",
+        "FigureStatusEnum": "responses_app.values.ValueStatus.choices",
     },
 }
 

@@ -1,0 +1,312 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, Lower
+from simple_history.models import HistoricalRecords
+
+from requests_app.deadlines import FOIA_2000, JERSEY_2011
+from requests_app.models import FoiRequest
+from responses_app.values import ValueStatus
+
+# The exemptions police answers cite, per regime; anything else goes in `other_exemptions`.
+EXEMPTIONS: dict[str, dict[str, str]] = {
+    FOIA_2000: {
+        "s12": "s.12 cost of compliance exceeds the appropriate limit",
+        "s14": "s.14 vexatious or repeated request",
+        "s21": "s.21 information accessible by other means",
+        "s23(5)": "s.23(5) neither confirm nor deny: security bodies",
+        "s24(2)": "s.24(2) neither confirm nor deny: national security",
+        "s30": "s.30 investigations and proceedings",
+        "s31": "s.31 law enforcement",
+        "s38": "s.38 health and safety",
+        "s40(2)": "s.40(2) personal information",
+    },
+    JERSEY_2011: {
+        "art3": "Art 3 not held / not information held by the authority",
+        "art16": "Art 16 cost of compliance exceeds the limit",
+        "art23": "Art 23 information accessible by other means",
+        "art38": "Art 38 national security",
+        "art42": "Art 42 law enforcement",
+    },
+}
+
+
+class Outcome(models.TextChoices):
+    GRANTED = "granted", "Granted"
+    PARTLY_GRANTED = "partly_granted", "Partly granted"
+    REFUSED = "refused", "Refused"
+    NOT_HELD = "not_held", "Not held"
+    NEITHER_CONFIRM_NOR_DENY = "neither_confirm_nor_deny", "Neither confirm nor deny"
+
+
+class PlatformScope(models.TextChoices):
+    NAMED = "named", "A named platform"
+    NOT_RECORDED = "not_recorded", "Platform not recorded"
+    ALL_PLATFORMS = "all_platforms", "All platforms (a stated total)"
+
+
+class Unit(models.TextChoices):
+    INSTANCES = "instances", "Instances"
+    OFFENCES = "offences", "Offences"
+    VICTIMS = "victims", "Victims"
+
+
+class PlatformOwner(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Platform(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlatformAlias(models.Model):
+    """Another spelling forces use for a platform ('insta', 'IG', 'FB Messenger')."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            # Matching ignores case, so 'IG' and 'ig' would be the same alias.
+            models.UniqueConstraint(
+                Lower("name"),
+                name="alias_unique_ignoring_case",
+                violation_error_message="Another platform already has this alias.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlatformOwnership(models.Model):
+    """Who owned a platform over a date range; an open end means 'still'."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="ownerships")
+    owner = models.ForeignKey(PlatformOwner, on_delete=models.PROTECT, related_name="ownerships")
+    valid_from = models.DateField(null=True, blank=True, help_text="Empty: since the start.")
+    valid_to = models.DateField(null=True, blank=True, help_text="Empty: still owned.")
+
+    class Meta:
+        ordering = ["platform__name", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__gte=F("valid_from"))
+                | Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True),
+                name="ownership_in_order",
+                violation_error_message="The ownership ends before it starts.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner} owns {self.platform}"
+
+    def covers(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
+class OffenceCategory(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    home_office_code = models.CharField(
+        max_length=20, blank=True, help_text="Empty for a grouping of several codes."
+    )
+
+    class Meta:
+        ordering = ["home_office_code", "name"]
+        verbose_name_plural = "offence categories"
+
+    def __str__(self) -> str:
+        code = f" ({self.home_office_code})" if self.home_office_code else ""
+        return f"{self.name}{code}"
+
+
+class FoiResponse(models.Model):
+    """What a force sent back. Recorded through `services.response_record`, which moves the
+    request's status by a 'response' event."""
+
+    request = models.ForeignKey(FoiRequest, on_delete=models.PROTECT, related_name="responses")
+    received_on = models.DateField()
+    outcome = models.CharField(max_length=30, choices=Outcome.choices)
+    exemptions = models.JSONField(
+        default=list, blank=True, help_text="Codes from the regime's pick-list, e.g. ['s12']."
+    )
+    other_exemptions = models.CharField(max_length=300, blank=True)
+    caveats = models.TextField(blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.request.force} answered on {self.received_on}"
+
+
+# Outside the web root: nothing serves this directory, only the permission-checked view.
+# A callable, so the migration names this function rather than one machine's folder.
+def document_storage() -> FileSystemStorage:
+    return FileSystemStorage(location=settings.MEDIA_ROOT / "documents", base_url=None)
+
+
+class Document(models.Model):
+    response = models.ForeignKey(FoiResponse, on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(storage=document_storage, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=120, help_text="Checked from the bytes.")
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Figure(models.Model):
+    """One count as the force gave it: the raw text and what it means as an interval."""
+
+    response = models.ForeignKey(FoiResponse, on_delete=models.CASCADE, related_name="figures")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    offence = models.ForeignKey(OffenceCategory, on_delete=models.PROTECT, related_name="+")
+    platform = models.ForeignKey(
+        Platform, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    platform_scope = models.CharField(
+        max_length=20, choices=PlatformScope.choices, default=PlatformScope.NAMED
+    )
+    # Copied from the ownership valid at the period's start so aggregates group in one query.
+    owner = models.ForeignKey(
+        PlatformOwner, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.CharField(max_length=20, choices=Unit.choices, default=Unit.INSTANCES)
+    raw = models.CharField(max_length=100, help_text="The value as the force wrote it.")
+    status = models.CharField(max_length=20, choices=ValueStatus.choices)
+    low = models.PositiveIntegerField(null=True, blank=True)
+    high = models.PositiveIntegerField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+
+    document = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="figures"
+    )
+    sheet = models.CharField(max_length=100, blank=True)
+    cell = models.CharField(max_length=20, blank=True, help_text="e.g. 'C7'.")
+    page = models.PositiveIntegerField(null=True, blank=True)
+
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now_add=True)
+    verified = models.BooleanField(default=False)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A second person keyed a different value: kept here until someone corrects the figure.
+    disputed = models.BooleanField(default=False)
+    disputed_raw = models.CharField(max_length=100, blank=True)
+    disputed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["response_id", "period_start", "offence_id", "platform_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                "response",
+                "period_start",
+                "period_end",
+                "offence",
+                # NULLs are distinct in a unique index, so without the coalesce a second 'not
+                # recorded' or 'all platforms' row for the same cell would slip through.
+                Coalesce("platform", Value(0)),
+                "platform_scope",
+                "unit",
+                name="one_figure_per_cell",
+                violation_error_message="This response already has a figure for this period, "
+                "offence, platform and unit.",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="figure_period_in_order",
+                violation_error_message="The period ends before it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(high__gte=F("low")) | Q(low__isnull=True, high__isnull=True),
+                name="figure_interval_in_order",
+                violation_error_message="The interval's upper bound is below its lower one.",
+            ),
+            models.CheckConstraint(
+                condition=Q(platform_scope=PlatformScope.NAMED, platform__isnull=False)
+                | (~Q(platform_scope=PlatformScope.NAMED) & Q(platform__isnull=True)),
+                name="figure_platform_matches_scope",
+                violation_error_message="A named platform needs a platform; 'not recorded' "
+                "and 'all platforms' take none.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["platform", "period_start"], name="figure_platform_period"),
+            models.Index(fields=["owner", "period_start"], name="figure_owner_period"),
+            models.Index(fields=["offence", "period_start"], name="figure_offence_period"),
+            models.Index(fields=["period_start", "period_end"], name="figure_period"),
+            # The verification queue and the disagreement list are small slices of the table.
+            models.Index(fields=["id"], name="figure_unverified", condition=Q(verified=False)),
+            models.Index(fields=["id"], name="figure_disputed", condition=Q(disputed=True)),
+        ]
+
+    def __str__(self) -> str:
+        where = self.platform or self.get_platform_scope_display()
+        return f"{where}, {self.period_start}..{self.period_end}: {self.raw}"
+
+    def same_value(self, status: str, low: int | None, high: int | None) -> bool:
+        return (self.status, self.low, self.high) == (status, low, high)
+
+
+class FigureAwaitingVerification(Figure):
+    """The admin's queue of figures a second person has yet to confirm."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "figure awaiting verification"
+        verbose_name_plural = "figures awaiting verification"
+
+
+class FigureDisagreement(Figure):
+    """The admin's list of figures two people keyed differently."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "figure in disagreement"
+        verbose_name_plural = "figures in disagreement"

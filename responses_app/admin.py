@@ -1,0 +1,428 @@
+"""A thin data-entry screen over the same services as the API: recording a response moves its
+request by an event; figures are entered, confirmed and corrected through the services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from responses_app import selectors, services
+from responses_app.importing.reading import ImportRefused
+from responses_app.importing.shapes import Layout
+from responses_app.models import (
+    EXEMPTIONS,
+    Document,
+    Figure,
+    FigureAwaitingVerification,
+    FigureDisagreement,
+    FoiResponse,
+    OffenceCategory,
+    Platform,
+    PlatformAlias,
+    PlatformOwner,
+    PlatformOwnership,
+    Unit,
+)
+
+EXEMPTION_CHOICES = [
+    (code, label) for codes in EXEMPTIONS.values() for code, label in codes.items()
+]
+
+
+@admin.register(PlatformOwner)
+class PlatformOwnerAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+
+
+class PlatformAliasInline(admin.TabularInline):
+    model = PlatformAlias
+    extra = 1
+
+
+class PlatformOwnershipInline(admin.TabularInline):
+    model = PlatformOwnership
+    extra = 1
+
+
+@admin.register(Platform)
+class PlatformAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug", "aliases__name"]
+    inlines = [PlatformAliasInline, PlatformOwnershipInline]
+
+
+@admin.register(OffenceCategory)
+class OffenceCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "home_office_code", "slug"]
+    search_fields = ["name", "home_office_code", "slug"]
+
+
+class DocumentInline(admin.TabularInline):
+    model = Document
+    extra = 0
+    can_delete = False
+    fields = ["download", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="document")
+    def download(self, document: Document) -> str:
+        url = reverse("document-download", args=[document.pk])
+        return format_html('<a href="{}">{}</a>', url, document.original_name)
+
+
+class FigureInline(admin.TabularInline):
+    """Shown for reading; figures are entered on their own page or imported."""
+
+    model = Figure
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = [
+        "period_start",
+        "period_end",
+        "offence",
+        "platform",
+        "platform_scope",
+        "unit",
+        "raw",
+        "status",
+        "low",
+        "high",
+        "sheet",
+        "cell",
+        "verified",
+        "disputed",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("offence", "platform")
+
+
+class FoiResponseForm(forms.ModelForm):
+    exemptions = forms.MultipleChoiceField(
+        choices=EXEMPTION_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    attach = forms.FileField(label="Attach a document", required=False)
+
+    class Meta:
+        model = FoiResponse
+        fields = ["request", "received_on", "outcome", "exemptions", "other_exemptions", "caveats"]
+
+
+@admin.register(FoiResponse)
+class FoiResponseAdmin(SimpleHistoryAdmin):
+    form = FoiResponseForm
+    list_display = ["request", "received_on", "outcome", "entered_by"]
+    list_filter = ["outcome", "request__campaign"]
+    list_select_related = ["request__force", "request__campaign", "entered_by"]
+    search_fields = ["request__force__name", "request__campaign__title"]
+    inlines = [DocumentInline, FigureInline]
+    change_form_template = "admin/responses_app/foiresponse/change_form.html"
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["request", "received_on", "entered_by"] if obj else []
+
+    def save_model(self, request, obj: FoiResponse, form, change: bool) -> None:
+        data = form.cleaned_data
+        fields = {name: data.get(name) for name in ("outcome", "other_exemptions", "caveats")}
+        fields["exemptions"] = list(data.get("exemptions") or [])
+        if change:
+            services.response_update(response=obj, user=request.user, **fields)
+        else:
+            created = services.response_record(
+                request=data["request"],
+                received_on=data["received_on"],
+                user=request.user,
+                **fields,
+            )
+            obj.pk = created.pk
+            obj.refresh_from_db()
+        if data.get("attach"):
+            upload = data["attach"]
+            services.document_attach(
+                response=obj, name=upload.name, content=upload.read(), user=request.user
+            )
+
+    def _changeform_view(self, request, object_id, form_url, extra_context):
+        # The services' errors (a refused transition, a bad file) belong on the form.
+        try:
+            return super()._changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return redirect(request.get_full_path())
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_view)
+        return [
+            path("<int:pk>/import/", view, name="responses_app_foiresponse_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request, pk: int):
+        response = get_object_or_404(FoiResponse.objects.select_related("request__force"), pk=pk)
+        if not self.has_change_permission(request, response):
+            return redirect("admin:index")
+        form = FigureImportForm(request.POST or None, request.FILES or None)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import figures",
+            "response": response,
+            "opts": self.model._meta,
+            "form": form,
+        }
+        if request.method == "POST" and form.is_valid():
+            context.update(_import_step(request, response, form))
+            if context.get("created") is not None:
+                self.message_user(request, f"{context['created']} figures imported.")
+                return redirect("admin:responses_app_foiresponse_change", response.pk)
+        return TemplateResponse(request, "admin/responses_app/foiresponse/import.html", context)
+
+
+class FigureImportForm(forms.Form):
+    """Upload, preview (a dry run), then confirm: the preview attaches the file to the response
+    so that the confirmation imports exactly the bytes that were previewed."""
+
+    file = forms.FileField(required=False)
+    document = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    shape = forms.ChoiceField(choices=[("long", "Long"), ("wide", "Wide (as forces send)")])
+    columns_are = forms.ChoiceField(
+        choices=[("period", "Periods"), ("offence", "Offences")], required=False
+    )
+    columns = forms.CharField(
+        required=False,
+        help_text="Wide: what columns B, C, ... mean, separated by commas (2019-10-01/2020-03-31 "
+        "or an offence slug, or 'skip').",
+    )
+    offence = forms.CharField(required=False, help_text="Wide, columns are periods.")
+    period_start = forms.DateField(required=False, help_text="Wide, columns are offences.")
+    period_end = forms.DateField(required=False)
+    unit = forms.ChoiceField(choices=Unit.choices, initial=Unit.INSTANCES)
+    sheet = forms.CharField(required=False, help_text="Empty: the first visible sheet.")
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not data.get("document"):
+            raise ValidationError({"file": "Choose a CSV or XLSX file."})
+        return data
+
+    def layout(self) -> Layout:
+        data = self.cleaned_data
+        columns = [c.strip() for c in data["columns"].split(",")] if data["columns"] else []
+        return Layout(
+            shape=data["shape"],
+            columns_are=data["columns_are"] or "period",
+            columns=columns,
+            offence=data["offence"],
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            unit=data["unit"],
+            sheet=data["sheet"],
+        )
+
+
+def _import_step(request, response: FoiResponse, form: FigureImportForm) -> dict:
+    data = form.cleaned_data
+    try:
+        if data.get("file"):
+            upload = data["file"]
+            document = services.document_attach(
+                response=response, name=upload.name, content=upload.read(), user=request.user
+            )
+        else:
+            document = get_object_or_404(response.documents, pk=data["document"])
+        with document.file.open("rb") as stored:
+            content = stored.read()
+        result = services.figures_import(
+            response=response,
+            content=content,
+            name=document.original_name,
+            layout=form.layout(),
+            user=request.user,
+            dry_run=not data.get("confirm"),
+            document=document,
+        )
+    except ImportRefused as refused:
+        return {"errors": refused.errors}
+    except ValidationError as error:
+        return {"errors": [{"row": None, "column": "file", "message": m} for m in error.messages]}
+    if data.get("confirm"):
+        return {"created": result.created}
+    confirm_form = FigureImportForm(
+        initial={
+            **{k: v for k, v in data.items() if k != "file"},
+            "document": document.pk,
+            "confirm": True,
+        }
+    )
+    return {
+        "preview": result.drafts[:200],
+        "would_create": len(result.drafts),
+        "warnings": result.warnings,
+        "confirm_form": confirm_form,
+    }
+
+
+class TotalMismatchFilter(admin.SimpleListFilter):
+    title = "stated total"
+    parameter_name = "total"
+
+    def lookups(self, request, model_admin):
+        return [("mismatch", "Disagrees with the sum of its parts")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "mismatch":
+            return queryset.filter(
+                pk__in=selectors.total_mismatches(Figure.objects.all()).values("pk")
+            )
+        return queryset
+
+
+@admin.register(Figure)
+class FigureAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "__str__",
+        "response",
+        "offence",
+        "unit",
+        "status",
+        "low",
+        "high",
+        "verified",
+        "disputed",
+        "entered_by",
+    ]
+    list_filter = [
+        "verified",
+        "disputed",
+        "status",
+        "platform_scope",
+        "unit",
+        "owner",
+        TotalMismatchFilter,
+    ]
+    list_select_related = ["response__request__force", "offence", "platform", "entered_by"]
+    search_fields = ["raw", "platform__name", "response__request__force__name"]
+    raw_id_fields = ["response", "document"]
+    actions = ["confirm_figures"]
+    fields = [
+        "response",
+        "period_start",
+        "period_end",
+        "offence",
+        "platform",
+        "platform_scope",
+        "unit",
+        "raw",
+        "note",
+        "document",
+        "sheet",
+        "cell",
+        "page",
+        "status",
+        "low",
+        "high",
+        "owner",
+        "entered_by",
+        "verified",
+        "verified_by",
+        "disputed",
+        "disputed_raw",
+        "disputed_by",
+    ]
+    derived = [
+        "status",
+        "low",
+        "high",
+        "owner",
+        "entered_by",
+        "verified",
+        "verified_by",
+        "disputed",
+        "disputed_raw",
+        "disputed_by",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.derived
+        editable = {"raw", "note"}
+        return [f for f in self.fields if f not in editable]
+
+    def save_model(self, request, obj: Figure, form, change: bool) -> None:
+        data = form.cleaned_data
+        if change:
+            services.figure_correct(
+                figure=obj, raw=data["raw"], note=data["note"], user=request.user
+            )
+            return
+        entry = services.figure_enter(
+            user=request.user,
+            **{name: data.get(name) for name in self.fields if name not in self.derived},
+        )
+        obj.pk = entry.figure.pk
+        if not entry.created:
+            verdict = "confirmed" if entry.confirmed else "disputed (a different value)"
+            self.message_user(request, f"This figure was already entered: your entry {verdict}.")
+
+    def _changeform_view(self, request, object_id, form_url, extra_context):
+        try:
+            return super()._changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return redirect(request.get_full_path())
+
+    @admin.action(description="Confirm the selected figures (as the second person)")
+    def confirm_figures(self, request, queryset) -> None:
+        confirmed, refused = 0, 0
+        for figure in queryset:
+            try:
+                services.figure_verify(figure=figure, user=request.user)
+                confirmed += 1
+            except ValidationError:
+                refused += 1
+        self.message_user(request, f"{confirmed} confirmed.")
+        if refused:
+            self.message_user(
+                request,
+                f"{refused} were entered by you: a second person must confirm them.",
+                messages.WARNING,
+            )
+
+
+@admin.register(FigureAwaitingVerification)
+class FigureAwaitingVerificationAdmin(FigureAdmin):
+    """Figures that one person entered and a second has not yet confirmed."""
+
+    def get_queryset(self, request):
+        return selectors.figures_awaiting_verification(super().get_queryset(request))
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(FigureDisagreement)
+class FigureDisagreementAdmin(FigureAdmin):
+    """Figures two people keyed differently: correct the value, then a second person confirms."""
+
+    list_display = ["__str__", "response", "raw", "entered_by", "disputed_raw", "disputed_by"]
+
+    def get_queryset(self, request):
+        return selectors.figures_disputed(super().get_queryset(request))
+
+    def has_add_permission(self, request) -> bool:
+        return False

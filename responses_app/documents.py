@@ -1,0 +1,144 @@
+"""What an uploaded file really is, judged from its bytes, never from its name or the browser's
+claim; and the checks that keep a hostile file (a zip bomb, a path in the name) harmless."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+from pathlib import PureWindowsPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLS = "application/vnd.ms-excel"
+CSV = "text/csv"
+
+EXTENSIONS = {PDF: ".pdf", XLSX: ".xlsx", DOCX: ".docx", XLS: ".xls", CSV: ".csv"}
+ACCEPTED = "PDF, XLSX, XLS, CSV or DOCX"
+
+OLE2_HEADER = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_HEADER = b"PK\x03\x04"
+# The main part each Office Open XML package declares in [Content_Types].xml.
+SPREADSHEET_PART = b"spreadsheetml.sheet.main+xml"
+WORD_PART = b"wordprocessingml.document.main+xml"
+MAX_ZIP_ENTRIES = 10_000
+
+
+def max_bytes() -> int:
+    return settings.DOCUMENT_MAX_BYTES
+
+
+def check_size(size: int, field: str = "file") -> None:
+    limit = max_bytes()
+    if size > limit:
+        raise ValidationError(
+            {field: f"The file is {_megabytes(size)}, over the limit of {_megabytes(limit)}."}
+        )
+    if size == 0:
+        raise ValidationError({field: "The file is empty."})
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size:,} bytes"
+
+
+def safe_name(name: str) -> str:
+    """The file's own name without any folder part or control characters, for display only:
+    files are stored under a random name."""
+    base = PureWindowsPath(name or "").name  # drops both '/' and '\\' folder parts
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip(" .")
+    base = re.sub(r"\s+", " ", base)
+    return base[-150:] or "document"
+
+
+def content_type_of(content: bytes, name: str, field: str = "file") -> str:
+    """The content type proved by the bytes; the name's extension must agree with it."""
+    extension = PureWindowsPath(name).suffix.lower()
+    if content.startswith(b"%PDF-"):
+        found = PDF
+    elif content.startswith(ZIP_HEADER):
+        found = _office_package(content, field)
+    elif content.startswith(OLE2_HEADER):
+        # The old binary format also holds .doc and .ppt: only a .xls name is taken as a sheet.
+        if extension != ".xls":
+            raise ValidationError(
+                {
+                    field: f"An old-style Office file is accepted only as .xls; "
+                    f"accepted types: {ACCEPTED}."
+                }
+            )
+        found = XLS
+    elif extension == ".csv" and _is_text(content):
+        found = CSV
+    else:
+        raise ValidationError({field: f"This file is not a {ACCEPTED} file."})
+    if extension != EXTENSIONS[found]:
+        raise ValidationError(
+            {
+                field: f"The name ends in '{extension or 'nothing'}' but the file is a "
+                f"{EXTENSIONS[found]} file; rename it and upload again."
+            }
+        )
+    return found
+
+
+def _is_text(content: bytes) -> bool:
+    if b"\x00" in content[:65536]:
+        return False
+    try:
+        decode_text(content)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def decode_text(content: bytes) -> str:
+    """UTF-8 (with or without a byte-order mark), else Windows-1252, which spreadsheet programs
+    on Windows still write; cp1252 leaves five bytes undefined, so it can still fail."""
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return content.decode("cp1252")
+
+
+def open_zip(content: bytes, field: str = "file") -> zipfile.ZipFile:
+    """Open an Office package after checking its directory: the uncompressed sizes it declares
+    must fit the limit, so a zip bomb is refused before a byte is inflated."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, EOFError, ValueError) as error:
+        raise ValidationError(
+            {field: "The file is damaged or truncated (not a valid zip)."}
+        ) from error
+    limit = settings.DOCUMENT_MAX_UNCOMPRESSED_BYTES
+    declared = sum(entry.file_size for entry in entries)
+    if len(entries) > MAX_ZIP_ENTRIES or declared > limit:
+        raise ValidationError(
+            {
+                field: f"The file would unpack to {_megabytes(declared)} in {len(entries)} parts, "
+                f"over the limit of {_megabytes(limit)}: it is refused as a possible zip bomb."
+            }
+        )
+    return archive
+
+
+def _office_package(content: bytes, field: str) -> str:
+    archive = open_zip(content, field)
+    try:
+        # The declared size was checked above; zipfile also stops at it when reading.
+        types = archive.read("[Content_Types].xml")
+    except KeyError as error:
+        raise ValidationError({field: f"This zip file is not a {ACCEPTED} file."}) from error
+    except (zipfile.BadZipFile, EOFError, ValueError) as error:
+        raise ValidationError({field: "The file is damaged or truncated."}) from error
+    if SPREADSHEET_PART in types:
+        return XLSX
+    if WORD_PART in types:
+        return DOCX
+    raise ValidationError({field: f"This Office file is not a {ACCEPTED} file."})

@@ -1,0 +1,1 @@
+"""The figure importer: reading a CSV or XLSX safely, then the long or wide table shape."""

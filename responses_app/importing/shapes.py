@@ -1,0 +1,317 @@
+"""The two table shapes the importer reads, turned into checked figure drafts.
+
+Long: one figure per row, columns period_start, period_end, offence, platform, value, unit, note.
+Wide: the shape forces send; platform names down column A, one column per period or offence,
+with the user saying what each column means. Formats and spellings: docs/figures.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from responses_app.importing.lookups import ReferenceMaps, UnknownName, normalise
+from responses_app.importing.reading import RowError, Sheet, column_letter
+from responses_app.models import Unit
+from responses_app.values import ValueRejected, parse_value
+
+LONG_COLUMNS = ["period_start", "period_end", "offence", "platform", "value", "unit", "note"]
+LONG_REQUIRED = ["period_start", "period_end", "offence", "platform", "value"]
+SKIP = "skip"
+
+
+@dataclass
+class Layout:
+    """What the table looks like: 'long', or 'wide' with the meaning of each value column."""
+
+    shape: str = "long"
+    columns_are: str = "period"  # wide only: 'period' or 'offence'
+    columns: list[str] = field(default_factory=list)  # wide only: one meaning per column
+    offence: str = ""  # wide, columns are periods: the offence every column counts
+    period_start: dt.date | None = None  # wide, columns are offences: the period
+    period_end: dt.date | None = None
+    unit: str = Unit.INSTANCES
+    sheet: str = ""
+
+
+@dataclass(slots=True)
+class FigureDraft:
+    row: int
+    period_start: dt.date
+    period_end: dt.date
+    offence_id: int
+    platform_id: int | None
+    platform_scope: str
+    unit: str
+    raw: str
+    status: str
+    low: int | None
+    high: int | None
+    note: str
+    sheet: str
+    cell: str
+    owner_id: int | None = None
+
+    def key(self) -> tuple:
+        return (
+            self.period_start,
+            self.period_end,
+            self.offence_id,
+            self.platform_id or 0,
+            self.platform_scope,
+            self.unit,
+        )
+
+
+class RowProblem(ValueError):
+    def __init__(self, column: str, message: str):
+        super().__init__(message)
+        self.column = column
+
+
+def read_drafts(
+    sheet: Sheet, layout: Layout, maps: ReferenceMaps, threshold: int
+) -> Iterator[FigureDraft | RowError]:
+    rows = ((n, v) for n, v in sheet.rows if any(_filled(x) for x in v))
+    first = next(rows, None)
+    if first is None:
+        yield RowError(None, "file", "The file has no rows: is it empty?")
+        return
+    if layout.shape == "wide":
+        yield from _wide(first, rows, sheet.name, layout, maps, threshold)
+    else:
+        yield from _long(first, rows, sheet.name, layout, maps, threshold)
+
+
+def _filled(value: object) -> bool:
+    return value is not None and str(value).strip() != ""
+
+
+def _long(header, rows, sheet_name, layout, maps, threshold):
+    number, names = header
+    columns: dict[str, int] = {}
+    for index, name in enumerate(names):
+        key = normalise(name).replace(" ", "_")
+        if not _filled(name):
+            continue
+        if key not in LONG_COLUMNS:
+            yield RowError(
+                number,
+                column_letter(index),
+                f"'{name}' is not a column of the long format ({', '.join(LONG_COLUMNS)}).",
+            )
+        elif key in columns:
+            yield RowError(number, column_letter(index), f"The column '{key}' appears twice.")
+        else:
+            columns[key] = index
+    missing = [name for name in LONG_REQUIRED if name not in columns]
+    if missing:
+        yield RowError(number, "", f"The header row lacks: {', '.join(missing)}.")
+        return
+    for number, values in rows:
+        try:
+            yield _long_row(number, values, columns, sheet_name, maps, threshold, layout.unit)
+        except RowProblem as problem:
+            yield RowError(number, problem.column, str(problem))
+
+
+def _cell(values: list, columns: dict[str, int], name: str) -> object:
+    index = columns.get(name)
+    return values[index] if index is not None and index < len(values) else None
+
+
+def _long_row(number, values, columns, sheet_name, maps, threshold, default_unit) -> FigureDraft:
+    def get(name):
+        return _cell(values, columns, name)
+
+    def letter(name):
+        return column_letter(columns[name])
+
+    start = _date(get("period_start"), letter("period_start"))
+    end = _date(get("period_end"), letter("period_end"))
+    if end < start:
+        raise RowProblem(
+            letter("period_end"), f"The period ends ({end}) before it starts ({start})."
+        )
+    offence = _lookup(maps.offence, get("offence"), letter("offence"))
+    scope, platform = _lookup(maps.platform, get("platform"), letter("platform"))
+    unit = _unit(get("unit"), letter("unit") if "unit" in columns else "", default_unit)
+    note = str(get("note") or "").strip()
+    if len(note) > 500:
+        raise RowProblem(letter("note"), "The note is longer than 500 characters.")
+    return _draft(
+        number,
+        start,
+        end,
+        offence.pk,
+        platform,
+        scope,
+        unit,
+        get("value"),
+        (sheet_name, letter("value")),
+        threshold,
+        note,
+    )
+
+
+def _draft(number, start, end, offence_id, platform, scope, unit, raw, where, threshold, note=""):
+    sheet_name, letter = where
+    try:
+        parsed = parse_value(raw, threshold=threshold)
+    except ValueRejected as rejected:
+        raise RowProblem(letter, str(rejected)) from rejected
+    text = _raw_text(raw)
+    if len(text) > 100:
+        raise RowProblem(letter, "The value is longer than 100 characters.")
+    return FigureDraft(
+        row=number,
+        period_start=start,
+        period_end=end,
+        offence_id=offence_id,
+        platform_id=platform.pk if platform else None,
+        platform_scope=scope,
+        unit=unit,
+        raw=text,
+        status=parsed.status,
+        low=parsed.low,
+        high=parsed.high,
+        note=note,
+        sheet=sheet_name,
+        cell=f"{letter}{number}",
+    )
+
+
+def _raw_text(raw: object) -> str:
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return str(raw).strip()
+
+
+def _lookup(find, name, letter):
+    try:
+        return find(name)
+    except UnknownName as unknown:
+        raise RowProblem(letter, str(unknown)) from unknown
+
+
+def _unit(value: object, letter: str, default: str) -> str:
+    key = normalise(value)
+    if not key:
+        return default
+    if key in Unit.values:
+        return key
+    raise RowProblem(letter, f"Unknown unit '{value}'; use one of: {', '.join(Unit.values)}.")
+
+
+_UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def parse_date(value: object) -> dt.date:
+    """ISO dates (2019-10-01), UK day-first dates (01/10/2019) and spreadsheet date cells."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value or "").strip()
+    if match := _UK_DATE.fullmatch(text):
+        day, month, year = (int(part) for part in match.groups())
+        return dt.date(year, month, day)
+    return dt.date.fromisoformat(text)
+
+
+def _date(value: object, letter: str) -> dt.date:
+    try:
+        return parse_date(value)
+    except (ValueError, TypeError) as error:
+        if not _filled(value):
+            raise RowProblem(letter, "The date is empty.") from error
+        raise RowProblem(
+            letter, f"'{value}' is not a date; write 2019-10-01 or 01/10/2019."
+        ) from error
+
+
+def _wide(header, rows, sheet_name, layout: Layout, maps, threshold):
+    number, headings = header
+    meanings, errors = _column_meanings(number, headings, layout, maps)
+    yield from errors
+    if errors:
+        return
+    last_column = len(meanings)  # column A is the platform, then one meaning per column
+    for number, values in rows:
+        for index in range(last_column + 1, len(values)):
+            if _filled(values[index]):
+                yield RowError(
+                    number,
+                    column_letter(index),
+                    "This cell has no column heading "
+                    "and no meaning; give the column one or delete the cell.",
+                )
+        try:
+            scope, platform = _lookup(maps.platform, values[0], "A")
+        except RowProblem as problem:
+            yield RowError(number, problem.column, str(problem))
+            continue
+        for index, meaning in enumerate(meanings, start=1):
+            if meaning is None:
+                continue
+            start, end, offence_id = meaning
+            raw = values[index] if index < len(values) else None
+            where = (sheet_name, column_letter(index))
+            try:
+                yield _draft(
+                    number,
+                    start,
+                    end,
+                    offence_id,
+                    platform,
+                    scope,
+                    layout.unit,
+                    raw,
+                    where,
+                    threshold,
+                )
+            except RowProblem as problem:
+                yield RowError(number, problem.column, str(problem))
+
+
+def _column_meanings(number: int, headings: list, layout: Layout, maps: ReferenceMaps):
+    """For each value column (B, C, ...): (period_start, period_end, offence id) or None (skip)."""
+    headed = max((i for i, h in enumerate(headings) if _filled(h)), default=0)
+    errors: list[RowError] = []
+    if len(layout.columns) != headed:
+        errors.append(
+            RowError(
+                number,
+                "columns",
+                f"The table has {headed} value columns "
+                f"(B to {column_letter(headed)}) but {len(layout.columns)} "
+                "meanings were given: one each, or 'skip'.",
+            )
+        )
+        return [], errors
+    meanings = []
+    for index, meaning in enumerate(layout.columns, start=1):
+        try:
+            meanings.append(_column_meaning(meaning, layout, maps))
+        except (RowProblem, ValueError) as problem:
+            errors.append(RowError(number, column_letter(index), f"'{meaning}': {problem}"))
+    return meanings, errors
+
+
+def _column_meaning(meaning: str, layout: Layout, maps: ReferenceMaps):
+    if normalise(meaning) == SKIP:
+        return None
+    if layout.columns_are == "offence":
+        offence = _lookup(maps.offence, meaning, "")
+        return layout.period_start, layout.period_end, offence.pk
+    start_text, _, end_text = meaning.partition("/")
+    try:
+        start, end = parse_date(start_text), parse_date(end_text)
+    except ValueError as error:
+        raise ValueError("a period is written 2019-10-01/2020-03-31.") from error
+    if end < start:
+        raise ValueError("the period ends before it starts.")
+    offence = _lookup(maps.offence, layout.offence, "")
+    return start, end, offence.pk

@@ -1,0 +1,292 @@
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from requests_app.selectors import requests_writable_by
+from responses_app import documents
+from responses_app.importing.shapes import Layout
+from responses_app.models import (
+    EXEMPTIONS,
+    Document,
+    Figure,
+    FoiResponse,
+    OffenceCategory,
+    Outcome,
+    Platform,
+    PlatformOwner,
+    PlatformOwnership,
+    PlatformScope,
+    Unit,
+)
+from responses_app.selectors import responses_writable_by
+from responses_app.values import ValueStatus
+
+ALL_EXEMPTIONS = sorted({code for codes in EXEMPTIONS.values() for code in codes})
+
+
+def _slug_field(model, kind: str, **kwargs) -> serializers.SlugRelatedField:
+    return serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=model.objects.all(),
+        error_messages={
+            "does_not_exist": f"No {kind} has the slug '{{value}}'; see /api/v1/{kind}s/.",
+            "invalid": f"A {kind} is given by its slug.",
+        },
+        **kwargs,
+    )
+
+
+class PlatformOwnerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlatformOwner
+        fields = ["slug", "name"]
+
+
+class OwnershipSerializer(serializers.ModelSerializer):
+    owner = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = PlatformOwnership
+        fields = ["owner", "valid_from", "valid_to"]
+
+
+class PlatformSerializer(serializers.ModelSerializer):
+    aliases = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    ownerships = OwnershipSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Platform
+        fields = ["slug", "name", "aliases", "ownerships"]
+
+
+class OffenceCategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OffenceCategory
+        fields = ["slug", "name", "home_office_code"]
+
+
+class FoiResponseSerializer(serializers.ModelSerializer):
+    request = serializers.PrimaryKeyRelatedField(
+        queryset=FoiResponse.objects.none(),
+        error_messages={"does_not_exist": "No request {pk_value} that you can record answers on."},
+    )
+    campaign = serializers.IntegerField(source="request.campaign_id", read_only=True)
+    force = serializers.SlugRelatedField(source="request.force", slug_field="slug", read_only=True)
+    outcome = serializers.ChoiceField(
+        choices=Outcome.choices,
+        error_messages={"invalid_choice": "'{input}' is not an outcome."},
+    )
+    exemptions = serializers.ListField(
+        child=serializers.ChoiceField(
+            choices=ALL_EXEMPTIONS,
+            error_messages={"invalid_choice": "'{input}' is not on any regime's list."},
+        ),
+        required=False,
+    )
+    entered_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = FoiResponse
+        fields = [
+            "id",
+            "request",
+            "campaign",
+            "force",
+            "received_on",
+            "outcome",
+            "exemptions",
+            "other_exemptions",
+            "caveats",
+            "entered_by",
+            "entered_at",
+        ]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["request"].queryset = requests_writable_by(request.user)
+        if self.instance is not None and not isinstance(self.instance, list):
+            # The date of receipt is an event in the request's log; correct that log instead.
+            fields["request"].read_only = True
+            fields["received_on"].read_only = True
+        return fields
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "response",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_by",
+            "uploaded_at",
+            "download",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField())
+    def get_download(self, document: Document) -> str:
+        return reverse("document-download", args=[document.pk])
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+    def validate_file(self, upload):
+        # Refuse by the declared size before reading a byte of an oversized upload.
+        documents.check_size(upload.size)
+        return upload
+
+
+class FigureSerializer(serializers.ModelSerializer):
+    response = serializers.PrimaryKeyRelatedField(
+        queryset=FoiResponse.objects.none(),
+        error_messages={"does_not_exist": "No response {pk_value} that you can add figures to."},
+    )
+    offence = _slug_field(OffenceCategory, "offence")
+    platform = _slug_field(Platform, "platform", allow_null=True, required=False)
+    owner = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    platform_scope = serializers.ChoiceField(
+        choices=PlatformScope.choices, required=False, default=PlatformScope.NAMED
+    )
+    unit = serializers.ChoiceField(choices=Unit.choices, required=False, default=Unit.INSTANCES)
+    raw = serializers.CharField(max_length=100, trim_whitespace=True)
+    status = serializers.ChoiceField(choices=ValueStatus.choices, read_only=True)
+    entered_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    verified_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    disputed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Figure
+        fields = [
+            "id",
+            "response",
+            "period_start",
+            "period_end",
+            "offence",
+            "platform",
+            "platform_scope",
+            "owner",
+            "unit",
+            "raw",
+            "status",
+            "low",
+            "high",
+            "note",
+            "document",
+            "sheet",
+            "cell",
+            "page",
+            "entered_by",
+            "entered_at",
+            "verified",
+            "verified_by",
+            "disputed",
+            "disputed_raw",
+            "disputed_by",
+        ]
+        read_only_fields = ["low", "high", "entered_at", "verified", "disputed", "disputed_raw"]
+        # The service checks the cell's uniqueness and turns a repeat into a second entry.
+        validators: list = []
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["response"].queryset = responses_writable_by(request.user)
+            fields["document"].queryset = Document.objects.filter(
+                response__in=responses_writable_by(request.user).values("pk")
+            )
+        if self.instance is not None and not isinstance(self.instance, list):
+            # Once entered, a figure's cell is fixed: correct its value, or delete it.
+            editable = {"raw", "note"}
+            for name, field in fields.items():
+                if name not in editable:
+                    field.read_only = True
+        return fields
+
+
+class FigureCreatedSerializer(FigureSerializer):
+    """A figure entry's answer says whether it confirmed or disputed an earlier entry."""
+
+    entry = serializers.CharField(read_only=True, help_text="created, confirmed or disputed")
+
+    class Meta(FigureSerializer.Meta):
+        fields = [*FigureSerializer.Meta.fields, "entry"]
+
+
+class FigureMismatchSerializer(FigureSerializer):
+    parts_low = serializers.IntegerField(read_only=True)
+    parts_high = serializers.IntegerField(read_only=True)
+    parts_open = serializers.IntegerField(read_only=True, help_text="Parts with no interval.")
+
+    class Meta(FigureSerializer.Meta):
+        fields = [*FigureSerializer.Meta.fields, "parts_low", "parts_high", "parts_open"]
+
+
+class ImportSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    dry_run = serializers.BooleanField(required=False, default=False)
+    shape = serializers.ChoiceField(choices=["long", "wide"], required=False, default="long")
+    columns_are = serializers.ChoiceField(
+        choices=["period", "offence"], required=False, default="period"
+    )
+    columns = serializers.CharField(
+        required=False,
+        default="",
+        help_text="Wide shape: the meaning of columns B, C, ... separated by commas: periods "
+        "(2019-10-01/2020-03-31) or offence slugs, or 'skip'.",
+    )
+    offence = serializers.CharField(required=False, default="")
+    period_start = serializers.DateField(required=False, allow_null=True, default=None)
+    period_end = serializers.DateField(required=False, allow_null=True, default=None)
+    unit = serializers.ChoiceField(choices=Unit.choices, required=False, default=Unit.INSTANCES)
+    sheet = serializers.CharField(required=False, default="")
+
+    def validate_file(self, upload):
+        documents.check_size(upload.size)
+        return upload
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs["shape"] != "wide":
+            return attrs
+        if not attrs["columns"].strip():
+            raise serializers.ValidationError({"columns": "Say what columns B, C, ... mean."})
+        if attrs["columns_are"] == "period" and not attrs["offence"]:
+            raise serializers.ValidationError(
+                {"offence": "When the columns are periods, give the offence they count."}
+            )
+        if attrs["columns_are"] == "offence":
+            start, end = attrs["period_start"], attrs["period_end"]
+            if not (start and end):
+                raise serializers.ValidationError(
+                    {"period_start": "When the columns are offences, give the period."}
+                )
+            if end < start:
+                raise serializers.ValidationError(
+                    {"period_end": "The period ends before it starts."}
+                )
+        return attrs
+
+    def layout(self) -> Layout:
+        data = self.validated_data
+        return Layout(
+            shape=data["shape"],
+            columns_are=data["columns_are"],
+            columns=[c.strip() for c in data["columns"].split(",")] if data["columns"] else [],
+            offence=data["offence"],
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            unit=data["unit"],
+            sheet=data["sheet"],
+        )

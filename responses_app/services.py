@@ -1,0 +1,470 @@
+"""Writes: recording a response (an event on its request), attaching documents, entering,
+confirming and correcting figures, and importing a table of figures all-or-nothing."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from requests_app.models import FoiRequest
+from requests_app.services import request_record_event
+from requests_app.status import EventKind
+from responses_app import documents
+from responses_app.importing.lookups import ReferenceMaps
+from responses_app.importing.reading import ImportRefused, RowError, open_sheet
+from responses_app.importing.shapes import FigureDraft, Layout, read_drafts
+from responses_app.models import (
+    EXEMPTIONS,
+    Document,
+    Figure,
+    FoiResponse,
+    OffenceCategory,
+    Platform,
+    PlatformAlias,
+    PlatformOwner,
+    PlatformOwnership,
+    PlatformScope,
+)
+from responses_app.values import ValueRejected, parse_value
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+IMPORT_BATCH = 2000
+
+
+def reference_lists_load(
+    platforms: Path = FIXTURES / "platforms.json", offences: Path = FIXTURES / "offences.csv"
+) -> None:
+    """Insert the shipped platforms, owners, aliases and offence categories that are missing.
+    Rows already there are left alone: the admin may have edited them since."""
+    data = json.loads(platforms.read_text(encoding="utf-8"))
+    with transaction.atomic():
+        PlatformOwner.objects.bulk_create(
+            [PlatformOwner(**owner) for owner in data["owners"]], ignore_conflicts=True
+        )
+        Platform.objects.bulk_create(
+            [Platform(slug=p["slug"], name=p["name"]) for p in data["platforms"]],
+            ignore_conflicts=True,
+        )
+        owners = dict(PlatformOwner.objects.values_list("slug", "pk"))
+        by_slug = dict(Platform.objects.values_list("slug", "pk"))
+        owned = set(PlatformOwnership.objects.values_list("platform_id", flat=True))
+        PlatformAlias.objects.bulk_create(
+            [
+                PlatformAlias(platform_id=by_slug[p["slug"]], name=alias)
+                for p in data["platforms"]
+                for alias in p["aliases"]
+            ],
+            ignore_conflicts=True,
+        )
+        PlatformOwnership.objects.bulk_create(
+            PlatformOwnership(
+                platform_id=by_slug[p["slug"]],
+                owner_id=owners[o["owner"]],
+                valid_from=o.get("valid_from"),
+                valid_to=o.get("valid_to"),
+            )
+            # A platform whose ownerships the admin has set keeps them.
+            for p in data["platforms"]
+            if by_slug[p["slug"]] not in owned
+            for o in p["owners"]
+        )
+        with offences.open(newline="", encoding="utf-8") as rows:
+            OffenceCategory.objects.bulk_create(
+                [OffenceCategory(**row) for row in csv.DictReader(rows)], ignore_conflicts=True
+            )
+
+
+def _check_exemptions(request: FoiRequest, exemptions: list[str]) -> None:
+    allowed = EXEMPTIONS.get(request.force.regime, {})
+    unknown = [code for code in exemptions if code not in allowed]
+    if unknown:
+        known = ", ".join(allowed) or "none: use other_exemptions"
+        raise ValidationError(
+            {"exemptions": f"Not on this regime's list: {', '.join(unknown)}. Known: {known}."}
+        )
+
+
+def response_record(
+    *,
+    request: FoiRequest,
+    received_on: dt.date,
+    outcome: str,
+    user: AbstractBaseUser,
+    exemptions: list[str] | tuple[str, ...] = (),
+    other_exemptions: str = "",
+    caveats: str = "",
+) -> FoiResponse:
+    """Record what a force sent back. The 'response' event moves the request's status and
+    starts the internal review and complaint clocks; if the status machine refuses (a draft, a
+    request already answered), nothing is written."""
+    exemptions = list(dict.fromkeys(exemptions))
+    response = FoiResponse(
+        request=request,
+        received_on=received_on,
+        outcome=outcome,
+        exemptions=exemptions,
+        other_exemptions=other_exemptions,
+        caveats=caveats,
+        entered_by=user,
+    )
+    response._history_user = user
+    with transaction.atomic():
+        _check_exemptions(request, exemptions)
+        response.full_clean()
+        try:
+            request_record_event(
+                request=request,
+                kind=EventKind.RESPONSE,
+                on=received_on,
+                user=user,
+                note=f"Outcome: {response.get_outcome_display()}.",
+            )
+        except ValidationError as refused:
+            raise _in_response_terms(refused) from refused
+        response.save()
+    return response
+
+
+def _in_response_terms(error: ValidationError) -> ValidationError:
+    """The status machine speaks of the event's kind and date; here they are the request and
+    the date of receipt."""
+    names = {"kind": "request", "on": "received_on"}
+    return ValidationError(
+        {names.get(field, field): messages for field, messages in error.message_dict.items()}
+    )
+
+
+def response_update(*, response: FoiResponse, user: AbstractBaseUser, **changes) -> FoiResponse:
+    """Correct the outcome, exemptions or caveats; the date of receipt is part of the request's
+    event log and is not edited here."""
+    allowed = {"outcome", "exemptions", "other_exemptions", "caveats"}
+    for name, value in changes.items():
+        if name not in allowed:
+            raise ValidationError({name: "This cannot be changed once the response is recorded."})
+        setattr(response, name, value)
+    response._history_user = user
+    with transaction.atomic():
+        _check_exemptions(response.request, response.exemptions)
+        response.full_clean()
+        response.save()
+    return response
+
+
+def document_attach(
+    *, response: FoiResponse, name: str, content: bytes, user: AbstractBaseUser
+) -> Document:
+    """Store a file under a random name, with its type proved from its bytes and its SHA-256."""
+    documents.check_size(len(content))
+    original_name = documents.safe_name(name)
+    content_type = documents.content_type_of(content, original_name)
+    document = Document(
+        response=response,
+        original_name=original_name,
+        content_type=content_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=user,
+    )
+    stored_name = f"{uuid.uuid4().hex}{documents.EXTENSIONS[content_type]}"
+    with transaction.atomic():
+        # The file is written first: a later rollback can leave an unreferenced file behind,
+        # never a row whose file is missing.
+        document.file.save(stored_name, ContentFile(content), save=False)
+        try:
+            document.full_clean()
+            document.save()
+        except Exception:
+            document.file.delete(save=False)
+            raise
+    return document
+
+
+def _owner_id(platform: Platform | None, day: dt.date) -> int | None:
+    if platform is None:
+        return None
+    for ownership in platform.ownerships.all():
+        if ownership.covers(day):
+            return ownership.owner_id
+    return None
+
+
+@dataclass
+class FigureEntry:
+    """The result of entering a figure: a new row, or the existing row confirmed or disputed."""
+
+    figure: Figure
+    created: bool
+    confirmed: bool = False
+    disputed: bool = False
+
+
+def figure_enter(
+    *,
+    response: FoiResponse,
+    period_start: dt.date,
+    period_end: dt.date,
+    offence: OffenceCategory,
+    platform: Platform | None,
+    platform_scope: str = PlatformScope.NAMED,
+    unit: str,
+    raw: str,
+    user: AbstractBaseUser,
+    note: str = "",
+    document: Document | None = None,
+    sheet: str = "",
+    cell: str = "",
+    page: int | None = None,
+) -> FigureEntry:
+    """Key in one figure. If the same cell is already entered by someone else, this is the
+    second entry of double-entry verification: the same value confirms it, another value is a
+    disagreement kept on the figure until someone corrects it."""
+    parsed = _parse(raw, response)
+    _check_cell(period_start, period_end, platform, platform_scope)
+    with transaction.atomic():
+        existing = (
+            Figure.objects.select_for_update()
+            .filter(
+                response=response,
+                period_start=period_start,
+                period_end=period_end,
+                offence=offence,
+                platform=platform,
+                platform_scope=platform_scope,
+                unit=unit,
+            )
+            .first()
+        )
+        if existing is not None:
+            return _second_entry(existing, raw, parsed, user)
+        figure = Figure(
+            response=response,
+            period_start=period_start,
+            period_end=period_end,
+            offence=offence,
+            platform=platform,
+            platform_scope=platform_scope,
+            owner_id=_owner_id(platform, period_start),
+            unit=unit,
+            raw=str(raw).strip(),
+            status=parsed.status,
+            low=parsed.low,
+            high=parsed.high,
+            note=note,
+            document=document,
+            sheet=sheet,
+            cell=cell,
+            page=page,
+            entered_by=user,
+        )
+        _check_document(figure)
+        figure._history_user = user
+        figure.full_clean()
+        figure.save()
+    return FigureEntry(figure, created=True)
+
+
+def _check_cell(start: dt.date, end: dt.date, platform: Platform | None, scope: str) -> None:
+    if end < start:
+        raise ValidationError(
+            {"period_end": f"The period ends ({end}) before it starts ({start})."}
+        )
+    if scope == PlatformScope.NAMED and platform is None:
+        raise ValidationError(
+            {
+                "platform": "Name the platform, or set platform_scope to "
+                "'not_recorded' or 'all_platforms'."
+            }
+        )
+    if scope != PlatformScope.NAMED and platform is not None:
+        raise ValidationError({"platform": f"A figure for '{scope}' takes no platform."})
+
+
+def _check_document(figure: Figure) -> None:
+    if figure.document is not None and figure.document.response_id != figure.response_id:
+        raise ValidationError({"document": "The document belongs to another response."})
+
+
+def _parse(raw: object, response: FoiResponse):
+    try:
+        return parse_value(raw, threshold=response.request.force.suppression_threshold)
+    except ValueRejected as rejected:
+        raise ValidationError({"raw": str(rejected)}) from rejected
+
+
+def _second_entry(figure: Figure, raw, parsed, user) -> FigureEntry:
+    if figure.entered_by_id == user.pk:
+        raise ValidationError(
+            {"raw": "You already entered this figure; a second person must confirm it."}
+        )
+    figure._history_user = user
+    if figure.same_value(parsed.status, parsed.low, parsed.high):
+        _confirm(figure, user)
+        return FigureEntry(figure, created=False, confirmed=True)
+    figure.verified, figure.verified_by = False, None
+    figure.disputed, figure.disputed_raw, figure.disputed_by = True, str(raw).strip(), user
+    figure.save()
+    return FigureEntry(figure, created=False, disputed=True)
+
+
+def _confirm(figure: Figure, user: AbstractBaseUser) -> None:
+    figure.verified, figure.verified_by = True, user
+    figure.disputed, figure.disputed_raw, figure.disputed_by = False, "", None
+    figure.save()
+
+
+def figure_verify(*, figure: Figure, user: AbstractBaseUser) -> Figure:
+    """A second person approves the figure as entered."""
+    if figure.entered_by_id == user.pk:
+        raise ValidationError(
+            {"verified": "You entered this figure; a second person must confirm it."}
+        )
+    figure._history_user = user
+    with transaction.atomic():
+        _confirm(figure, user)
+    return figure
+
+
+def figure_correct(
+    *, figure: Figure, raw: str, user: AbstractBaseUser, note: str | None = None
+) -> Figure:
+    """Replace the value. The old one stays in the history; the corrected figure needs a second
+    person again, so its verification and any disagreement are cleared."""
+    parsed = _parse(raw, figure.response)
+    figure.raw, figure.status, figure.low, figure.high = (
+        str(raw).strip(),
+        parsed.status,
+        parsed.low,
+        parsed.high,
+    )
+    if note is not None:
+        figure.note = note
+    figure.entered_by = user
+    figure.verified, figure.verified_by = False, None
+    figure.disputed, figure.disputed_raw, figure.disputed_by = False, "", None
+    figure._history_user = user
+    with transaction.atomic():
+        figure.full_clean()
+        figure.save()
+    return figure
+
+
+@dataclass
+class ImportResult:
+    drafts: list[FigureDraft]
+    warnings: list[str] = field(default_factory=list)
+    created: int = 0
+    document: Document | None = None
+
+
+def figures_import(
+    *,
+    response: FoiResponse,
+    content: bytes,
+    name: str,
+    layout: Layout,
+    user: AbstractBaseUser,
+    dry_run: bool = False,
+    document: Document | None = None,
+) -> ImportResult:
+    """Import a CSV or XLSX table of figures, all or nothing: any bad row raises ImportRefused
+    listing every bad row by number and column, and nothing is written. Unless given an
+    already attached document, the file is attached to the response as the figures' source."""
+    drafts, warnings = figures_read(response=response, content=content, layout=layout)
+    result = ImportResult(drafts=drafts, warnings=warnings)
+    if dry_run:
+        return result
+    with transaction.atomic():
+        if document is None:
+            document = document_attach(response=response, name=name, content=content, user=user)
+        for start in range(0, len(drafts), IMPORT_BATCH):
+            batch = drafts[start : start + IMPORT_BATCH]
+            figures = [_figure_from(d, response, document, user) for d in batch]
+            bulk_create_with_history(figures, Figure, batch_size=IMPORT_BATCH, default_user=user)
+    result.created, result.document = len(drafts), document
+    return result
+
+
+def figures_read(
+    *, response: FoiResponse, content: bytes, layout: Layout
+) -> tuple[list[FigureDraft], list[str]]:
+    """Every figure the file would create, checked against the reference lists and against the
+    response's figures already stored (one query each, whatever the number of rows)."""
+    sheet = open_sheet(content, sheet_name=layout.sheet)
+    maps = ReferenceMaps.load()
+    threshold = response.request.force.suppression_threshold
+    existing = set(
+        (s, e, o, p or 0, scope, u)
+        for s, e, o, p, scope, u in response.figures.values_list(
+            "period_start", "period_end", "offence_id", "platform_id", "platform_scope", "unit"
+        )
+    )
+    seen: dict[tuple, int] = {}
+    drafts: list[FigureDraft] = []
+    errors: list[RowError] = []
+    for item in read_drafts(sheet, layout, maps, threshold):
+        if isinstance(item, RowError):
+            errors.append(item)
+            continue
+        key = item.key()
+        if key in seen:
+            errors.append(
+                RowError(
+                    item.row,
+                    item.cell.rstrip("0123456789"),
+                    f"The same figure is already in row {seen[key]} of the file.",
+                )
+            )
+        elif key in existing:
+            errors.append(
+                RowError(
+                    item.row,
+                    item.cell.rstrip("0123456789"),
+                    "This response already has this figure; correct it instead.",
+                )
+            )
+        else:
+            seen[key] = item.row
+            item.owner_id = maps.owner_id(item.platform_id, item.period_start)
+            drafts.append(item)
+    # A formula or hidden cell is reported once, for what it is, not again as a bad value.
+    flagged = {(e.row, e.column) for e in sheet.errors}
+    errors = [e for e in errors if (e.row, e.column) not in flagged] + sheet.errors
+    if not errors and not drafts:
+        errors.append(RowError(None, "file", "The file has a header but no figures."))
+    if errors:
+        raise ImportRefused(sorted(errors, key=lambda e: (e.row or 0, e.column)))
+    return drafts, sheet.warnings
+
+
+def _figure_from(draft: FigureDraft, response, document, user) -> Figure:
+    return Figure(
+        response=response,
+        period_start=draft.period_start,
+        period_end=draft.period_end,
+        offence_id=draft.offence_id,
+        platform_id=draft.platform_id,
+        platform_scope=draft.platform_scope,
+        owner_id=draft.owner_id,
+        unit=draft.unit,
+        raw=draft.raw,
+        status=draft.status,
+        low=draft.low,
+        high=draft.high,
+        note=draft.note,
+        document=document,
+        sheet=draft.sheet,
+        cell=draft.cell,
+        entered_by=user,
+    )

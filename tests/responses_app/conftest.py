@@ -1,0 +1,88 @@
+"""A Kent request sent on 2 November 2020 and answered on 20 November, with time frozen after."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.files.storage import FileSystemStorage
+
+from requests_app.models import Force
+from requests_app.services import request_create
+from responses_app import services
+from responses_app.models import Document, OffenceCategory, Platform
+
+SENT_ON = dt.date(2020, 11, 2)
+RECEIVED_ON = dt.date(2020, 11, 20)
+H1 = (dt.date(2019, 10, 1), dt.date(2020, 3, 31))
+H2 = (dt.date(2020, 4, 1), dt.date(2020, 9, 30))
+
+
+@pytest.fixture(autouse=True)
+def frozen_time():
+    with time_machine.travel(dt.datetime(2021, 1, 11, 12, 0), tick=False):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    # Users are made in almost every test here; the real hasher is slow on purpose.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def document_files(tmp_path):
+    """Documents go to a temporary folder, never to the project's media folder."""
+    field = Document._meta.get_field("file")
+    saved = field.storage
+    field.storage = FileSystemStorage(location=tmp_path / "documents")
+    yield tmp_path / "documents"
+    field.storage = saved
+
+
+@pytest.fixture
+def kent(db) -> Force:
+    return Force.objects.get(slug="kent")
+
+
+@pytest.fixture
+def sent_request(campaign, owner, kent):
+    return request_create(campaign=campaign, force=kent, user=owner, sent_on=SENT_ON)
+
+
+@pytest.fixture
+def response(sent_request, data_entry):
+    return services.response_record(
+        request=sent_request, received_on=RECEIVED_ON, outcome="granted", user=data_entry
+    )
+
+
+@pytest.fixture
+def offence(db) -> OffenceCategory:
+    return OffenceCategory.objects.get(slug="child-sexual-offences")
+
+
+def platform(slug: str) -> Platform:
+    return Platform.objects.get(slug=slug)
+
+
+@pytest.fixture
+def enter(response, offence, data_entry):
+    """Enter one figure for the response in the first half-year, as data entry by default."""
+
+    def make(raw: str, slug: str | None = "instagram", *, user=None, scope=None, **extra):
+        return services.figure_enter(
+            response=response,
+            period_start=H1[0],
+            period_end=H1[1],
+            offence=offence,
+            platform=platform(slug) if slug else None,
+            platform_scope=scope or ("named" if slug else "all_platforms"),
+            unit="instances",
+            raw=raw,
+            user=user or data_entry,
+            **extra,
+        )
+
+    return make
