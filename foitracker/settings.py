@@ -135,7 +135,19 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "foitracker.api.exception_handler",
     "ORDERING_PARAM": "ordering",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Every signed-in caller has a budget; the reports that scan the dataset have a smaller one.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.ScopedRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("API_RATE_USER", "5000/hour"),
+        "heavy": os.environ.get("API_RATE_HEAVY", "600/hour"),
+    },
 }
+
+# Reports that anonymous callers may read (published campaigns only): "aggregates", "dataset".
+FOI_PUBLIC_ENDPOINTS = env_list("FOI_PUBLIC_ENDPOINTS")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "FOI Tracker API",

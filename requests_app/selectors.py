@@ -27,7 +27,8 @@ def campaigns_visible_to(user: User) -> QuerySet[Campaign]:
         )
     )
     if not user.is_authenticated:
-        return campaigns.none()
+        # Anonymous callers reach only the reports a setting makes public, and only published data.
+        return campaigns.filter(published=True)
     if user.is_staff or roles.has_role(user, roles.DATA_ENTRY):
         return campaigns
     return campaigns.filter(_team_q(user) | Q(published=True))

@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce, Lower
 from simple_history.models import HistoricalRecords
 
 from requests_app.deadlines import FOIA_2000, JERSEY_2011
-from requests_app.models import FoiRequest
+from requests_app.models import Campaign, FoiRequest
 from responses_app.values import ValueStatus
 
 # The exemptions police answers cite, per regime; anything else goes in `other_exemptions`.
@@ -310,3 +310,84 @@ class FigureDisagreement(Figure):
         proxy = True
         verbose_name = "figure in disagreement"
         verbose_name_plural = "figures in disagreement"
+
+
+class DatasetRelease(models.Model):
+    """A campaign's dataset frozen under a number, so a published statistic can be reproduced
+    after later corrections: its rows are copies, not references."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="releases")
+    number = models.PositiveIntegerField()
+    name = models.CharField(max_length=200)
+    note = models.TextField(blank=True)
+    coverage = models.JSONField(help_text="Where every force stood when the release was made.")
+    row_count = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["campaign_id", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "number"],
+                name="one_release_number_per_campaign",
+                violation_error_message="This campaign already has a release with that number.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} release {self.number}: {self.name}"
+
+
+class ReleaseRow(models.Model):
+    """One figure as it stood in a release; the columns are the dataset export's. Text columns
+    that are empty in the live data (no platform, no owner) stay null here too, so a release
+    reads exactly like the live dataset."""
+
+    release = models.ForeignKey(DatasetRelease, on_delete=models.CASCADE, related_name="rows")
+    figure_id = models.BigIntegerField()
+    campaign_id = models.BigIntegerField()
+    campaign_title = models.CharField(max_length=200)
+    force_slug = models.CharField(max_length=50)
+    force_name = models.CharField(max_length=120)
+    country = models.CharField(max_length=40)
+    regime = models.CharField(max_length=40)
+    request_id = models.BigIntegerField()
+    request_status = models.CharField(max_length=30)
+    response_id = models.BigIntegerField()
+    response_outcome = models.CharField(max_length=30)
+    response_received_on = models.DateField()
+    period_start = models.DateField()
+    period_end = models.DateField()
+    offence_slug = models.CharField(max_length=50)
+    offence_name = models.CharField(max_length=200)
+    home_office_code = models.CharField(max_length=20, blank=True)
+    platform_scope = models.CharField(max_length=20)
+    platform_slug = models.CharField(max_length=50, null=True)  # noqa: DJ001
+    platform_name = models.CharField(max_length=120, null=True)  # noqa: DJ001
+    owner_slug = models.CharField(max_length=50, null=True)  # noqa: DJ001
+    owner_name = models.CharField(max_length=120, null=True)  # noqa: DJ001
+    unit = models.CharField(max_length=20)
+    raw = models.CharField(max_length=100)
+    status = models.CharField(max_length=20)
+    low = models.PositiveIntegerField(null=True)
+    high = models.PositiveIntegerField(null=True)
+    verified = models.BooleanField()
+    verified_by_name = models.CharField(max_length=150, null=True)  # noqa: DJ001
+    entered_by_name = models.CharField(max_length=150, null=True)  # noqa: DJ001
+    entered_at = models.DateTimeField()
+    document_id = models.BigIntegerField(null=True)
+    document_name = models.CharField(max_length=200, null=True)  # noqa: DJ001
+    sheet = models.CharField(max_length=100, blank=True)
+    cell = models.CharField(max_length=20, blank=True)
+    page = models.PositiveIntegerField(null=True)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["release_id", "figure_id"]
+        indexes = [models.Index(fields=["release", "figure_id"], name="release_row_order")]
+
+    def __str__(self) -> str:
+        return f"{self.force_slug} {self.platform_slug or self.platform_scope}: {self.raw}"

@@ -1,6 +1,7 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from responses_app import api
+from responses_app import api, dataset_api
 
 router = DefaultRouter()
 router.include_root_view = False  # the requests app's router already serves the API root
@@ -10,5 +11,15 @@ router.register("offences", api.OffenceCategoryViewSet, basename="offence")
 router.register("responses", api.FoiResponseViewSet, basename="response")
 router.register("documents", api.DocumentViewSet, basename="document")
 router.register("figures", api.FigureViewSet, basename="figure")
+router.register("releases", dataset_api.ReleaseViewSet, basename="release")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("aggregates/", dataset_api.AggregatesView.as_view(), name="aggregates"),
+    path("dataset/", dataset_api.DatasetView.as_view(), name="dataset"),
+    path(
+        "releases/<int:release_id>/dataset/",
+        dataset_api.DatasetView.as_view(),
+        name="release-dataset",
+    ),
+    *router.urls,
+]

@@ -9,9 +9,9 @@ import time_machine
 from django.core.files.storage import FileSystemStorage
 
 from requests_app.models import Force
-from requests_app.services import request_create
+from requests_app.services import campaign_send, request_create
 from responses_app import services
-from responses_app.models import Document, OffenceCategory, Platform
+from responses_app.models import Document, OffenceCategory, Platform, PlatformScope
 
 SENT_ON = dt.date(2020, 11, 2)
 RECEIVED_ON = dt.date(2020, 11, 20)
@@ -86,3 +86,81 @@ def enter(response, offence, data_entry):
         )
 
     return make
+
+
+# A small campaign of seven forces whose every aggregate is worked out by hand in
+# test_aggregates.py's docstring; the dataset and release tests read it too.
+PERIOD = {"period_start": dt.date(2019, 10, 1), "period_end": dt.date(2020, 9, 30)}
+ANSWERED_ON = dt.date(2020, 11, 20)
+
+
+def send(campaign, owner, slugs, sent_on):
+    forces = list(Force.objects.filter(slug__in=slugs))
+    return {
+        r.force.slug: r
+        for r in campaign_send(campaign=campaign, forces=forces, sent_on=sent_on, user=owner)
+    }
+
+
+def figures_enter(response, user, cells):
+    offence = OffenceCategory.objects.get(slug="child-sexual-offences")
+    for platform, raw in cells:
+        scope = PlatformScope.NAMED
+        if platform in (PlatformScope.NOT_RECORDED, PlatformScope.ALL_PLATFORMS):
+            scope, platform = platform, None
+        services.figure_enter(
+            response=response,
+            offence=offence,
+            unit="instances",
+            raw=raw,
+            user=user,
+            platform=Platform.objects.get(slug=platform) if platform else None,
+            platform_scope=scope,
+            **PERIOD,
+        )
+
+
+@pytest.fixture
+def hand_checked(campaign, owner, data_entry):
+    requests = send(
+        campaign,
+        owner,
+        ["kent", "essex", "surrey", "sussex", "dorset", "devon-and-cornwall"],
+        dt.date(2020, 11, 2),
+    )
+    requests.update(send(campaign, owner, ["jersey"], dt.date(2021, 1, 4)))
+
+    def respond(slug, outcome, **extra):
+        return services.response_record(
+            request=requests[slug],
+            received_on=ANSWERED_ON,
+            outcome=outcome,
+            user=data_entry,
+            **extra,
+        )
+
+    figures_enter(
+        respond("kent", "granted"),
+        data_entry,
+        [
+            ("instagram", "10"),
+            ("facebook", "*"),
+            ("snapchat", "5"),
+            (PlatformScope.NOT_RECORDED, "7"),
+            (PlatformScope.ALL_PLATFORMS, "26"),
+        ],
+    )
+    figures_enter(
+        respond("essex", "granted"),
+        data_entry,
+        [
+            ("instagram", "<5"),
+            ("whatsapp", "20"),
+            ("facebook-messenger", "3"),
+            (PlatformScope.NOT_RECORDED, "*"),
+        ],
+    )
+    figures_enter(respond("surrey", "granted"), data_entry, [("instagram", "1"), ("snapchat", "1")])
+    respond("sussex", "refused", exemptions=["s12"])
+    respond("dorset", "not_held")
+    return campaign

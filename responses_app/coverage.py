@@ -1,0 +1,83 @@
+"""Coverage: which forces were asked, and where each of them stands, so that a total is never
+quoted without saying how many forces it rests on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+
+from requests_app.models import FoiRequest
+from requests_app.status import STILL_OPEN, Status
+from responses_app.models import Figure, FoiResponse, Outcome
+
+# The order a force is classified in: the first that applies wins.
+CATEGORIES = [
+    "answered_with_figures",
+    "refused",
+    "not_held",
+    "neither_confirm_nor_deny",
+    "answered_without_figures",
+    "overdue",
+    "awaiting",
+    "withdrawn",
+]
+
+
+def _classify(row: dict, today: dt.date) -> str:
+    if row["has_figures"]:
+        return "answered_with_figures"
+    outcome = row["latest_outcome"]
+    if outcome in (Outcome.REFUSED, Outcome.NOT_HELD, Outcome.NEITHER_CONFIRM_NOR_DENY):
+        return outcome
+    if outcome is not None:
+        return "answered_without_figures"
+    if row["status"] in STILL_OPEN:
+        due = row["current_due_on"]
+        return "overdue" if due is not None and due < today else "awaiting"
+    return "withdrawn"
+
+
+def coverage(requests: QuerySet[FoiRequest], *, today: dt.date) -> dict:
+    """Where every force asked stands; one query, classified here (one row per force asked)."""
+    latest = FoiResponse.objects.filter(request=OuterRef("pk")).order_by("-received_on", "-id")
+    rows = (
+        requests.exclude(status=Status.DRAFT)
+        .annotate(
+            has_figures=Exists(
+                Figure.objects.filter(response__request=OuterRef("pk"), low__isnull=False)
+            ),
+            latest_outcome=Subquery(latest.values("outcome")[:1]),
+            latest_exemptions=Subquery(latest.values("exemptions")[:1]),
+        )
+        .values(
+            "force__slug",
+            "status",
+            "current_due_on",
+            "has_figures",
+            "latest_outcome",
+            "latest_exemptions",
+        )
+        .order_by("force__slug")
+    )
+    forces: dict[str, list[str]] = {category: [] for category in CATEGORIES}
+    exemptions: Counter[str] = Counter()
+    for row in rows:
+        category = _classify(row, today)
+        forces[category].append(row["force__slug"])
+        if category == "refused":
+            exemptions.update(_codes(row["latest_exemptions"]))
+    summary = {
+        category: {"count": len(slugs), "forces": slugs} for category, slugs in forces.items()
+    }
+    summary["refused"]["exemptions"] = dict(sorted(exemptions.items()))
+    return {"asked": sum(len(slugs) for slugs in forces.values()), **summary}
+
+
+def _codes(exemptions) -> list[str]:
+    # A JSON list read through a subquery comes back as text on some databases.
+    if isinstance(exemptions, str):
+        exemptions = json.loads(exemptions)
+    return list(exemptions or [])

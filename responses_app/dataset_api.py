@@ -1,0 +1,142 @@
+"""Reports over the combined dataset: aggregates, the tidy export and frozen releases."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, renderers, status, viewsets
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from requests_app import roles
+from requests_app.permissions import RoleCanWrite
+from responses_app import aggregates, dataset, releases
+from responses_app.coverage import coverage
+from responses_app.dataset import dataset_scope
+from responses_app.dataset_serializers import (
+    AggregateQuerySerializer,
+    AggregateSerializer,
+    DatasetQuerySerializer,
+    ReleaseCreateSerializer,
+    ReleaseSerializer,
+)
+
+HEAVY = "heavy"
+
+
+class PublicOrSignedIn(BasePermission):
+    """Signed-in callers always; anonymous ones only for the reports FOI_PUBLIC_ENDPOINTS names
+    (they then see published campaigns only, like a consumer)."""
+
+    def has_permission(self, request, view) -> bool:
+        if request.user.is_authenticated:
+            return True
+        return request.method in SAFE_METHODS and view.public_name in settings.FOI_PUBLIC_ENDPOINTS
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """Lets `?format=csv` through content negotiation; the view streams the body itself."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class AggregatesView(APIView):
+    """Aggregated counts with honest denominators, intervals, coverage and method."""
+
+    throttle_scope = HEAVY
+    permission_classes = [PublicOrSignedIn]
+    public_name = "aggregates"
+
+    @extend_schema(parameters=[AggregateQuerySerializer], responses={200: AggregateSerializer})
+    def get(self, request: Request) -> Response:
+        query = AggregateQuerySerializer(data=request.query_params, context={"request": request})
+        query.is_valid(raise_exception=True)
+        scope = dataset_scope(user=request.user, **query.validated_data)
+        result = aggregates.aggregate(scope.rows, query.validated_data["group_by"])
+        if scope.coverage is None:
+            scope.coverage = coverage(scope.requests, today=timezone.localdate())
+        payload = aggregates.as_payload(
+            result,
+            coverage=scope.coverage,
+            unit=query.validated_data["unit"],
+            synthetic=scope.synthetic,
+            release_id=scope.release.pk if scope.release else None,
+        )
+        return Response(AggregateSerializer(payload).data)
+
+
+class DatasetView(APIView):
+    """The tidy long dataset, one row per figure, streamed as CSV (default) or JSON."""
+
+    throttle_scope = HEAVY
+    permission_classes = [PublicOrSignedIn]
+    public_name = "dataset"
+    renderer_classes = [CSVRenderer, renderers.JSONRenderer]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Errors (400, 401, 429...) are JSON in the API's one error shape, even on a CSV request.
+        if isinstance(response, Response) and response.status_code >= 400:
+            request.accepted_renderer = renderers.JSONRenderer()
+            request.accepted_media_type = "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    @extend_schema(
+        parameters=[
+            DatasetQuerySerializer,
+            OpenApiParameter("format", str, enum=["csv", "json"], description="Default csv."),
+        ],
+        responses={
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "application/json"): OpenApiTypes.OBJECT,
+        },
+    )
+    def get(self, request: Request, release_id: int | None = None) -> StreamingHttpResponse:
+        params = {**request.query_params.dict(), **({"release": release_id} if release_id else {})}
+        query = DatasetQuerySerializer(data=params, context={"request": request})
+        query.is_valid(raise_exception=True)
+        scope = dataset_scope(user=request.user, **query.validated_data)
+        rows = dataset.dataset_rows(scope.rows)
+        if request.accepted_renderer.format == "json":
+            body, content_type, extension = dataset.json_chunks(rows), "application/json", "json"
+        else:
+            body, content_type, extension = dataset.csv_lines(rows), "text/csv", "csv"
+        response = StreamingHttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{scope.filename}.{extension}"'
+        return response
+
+
+class ReleaseViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Frozen, numbered snapshots of a campaign's dataset, so a published figure can be
+    reproduced after later corrections."""
+
+    serializer_class = ReleaseSerializer
+    permission_classes = [RoleCanWrite]
+    write_roles = {"default": (roles.RESEARCHER, roles.ADMIN)}
+    ordering_fields = ["created_at", "number"]
+    ordering = ["campaign_id", "number"]
+    filterset_fields = ["campaign"]
+
+    def get_queryset(self):
+        return releases.releases_visible_to(self.request.user)
+
+    @extend_schema(request=ReleaseCreateSerializer, responses={201: ReleaseSerializer})
+    def create(self, request: Request) -> Response:
+        payload = ReleaseCreateSerializer(data=request.data, context={"request": request})
+        payload.is_valid(raise_exception=True)
+        release = releases.release_create(user=request.user, **payload.validated_data)
+        return Response(ReleaseSerializer(release).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,190 @@
+"""Query parameters and answers of the dataset reports. Every parameter is validated against
+the known values, so nothing a caller types reaches SQL as text."""
+
+from __future__ import annotations
+
+from django.db.models import Model
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from requests_app.models import Campaign, Force
+from requests_app.selectors import campaigns_editable_by, campaigns_visible_to
+from responses_app.aggregates import DIMENSIONS, MAX_DIMENSIONS
+from responses_app.models import DatasetRelease, OffenceCategory, Platform, PlatformOwner, Unit
+
+
+class SlugListField(serializers.CharField):
+    """A comma-separated list of slugs of one model; an unknown slug is refused with the list of
+    known ones."""
+
+    def __init__(self, *, model: type[Model], **kwargs) -> None:
+        self.model = model
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data) -> list[str]:
+        slugs = [slug.strip() for slug in super().to_internal_value(data).split(",") if slug]
+        known = set(self.model.objects.values_list("slug", flat=True))
+        unknown = [slug for slug in slugs if slug not in known]
+        if unknown:
+            raise serializers.ValidationError(
+                f"Unknown: {', '.join(unknown)}. Allowed: {', '.join(sorted(known))}."
+            )
+        return slugs
+
+
+class GroupByField(serializers.CharField):
+    def to_internal_value(self, data) -> list[str]:
+        names = [name.strip() for name in super().to_internal_value(data).split(",") if name]
+        allowed = ", ".join(DIMENSIONS)
+        unknown = [name for name in names if name not in DIMENSIONS]
+        if unknown:
+            raise serializers.ValidationError(
+                f"Cannot group by {', '.join(unknown)}. Allowed: {allowed}."
+            )
+        if not names or len(names) > MAX_DIMENSIONS or len(set(names)) != len(names):
+            raise serializers.ValidationError(
+                f"Group by one or two different dimensions, e.g. 'platform' or 'force,platform'. "
+                f"Allowed: {allowed}."
+            )
+        return names
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class VisibleField(serializers.PrimaryKeyRelatedField):
+    """A campaign or release the caller may see; any other id reads as unknown."""
+
+    default_error_messages = {
+        "does_not_exist": "No {noun} {pk_value} that you can see.",
+        "incorrect_type": "Give the {noun}'s id, a number.",
+    }
+
+    def __init__(self, *, noun: str, **kwargs) -> None:
+        self.noun = noun
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def fail(self, key, **kwargs):
+        super().fail(key, noun=self.noun, **kwargs)
+
+    def get_queryset(self):
+        user = self.context["request"].user
+        if self.noun == "campaign":
+            return campaigns_visible_to(user)
+        visible = campaigns_visible_to(user).values("pk")
+        return DatasetRelease.objects.filter(campaign__in=visible).select_related("campaign")
+
+
+class DatasetQuerySerializer(serializers.Serializer):
+    campaign = VisibleField(noun="campaign")
+    release = VisibleField(noun="release", help_text="Read a frozen release instead.")
+    period_start = serializers.DateField(required=False, help_text="Figures from this day.")
+    period_end = serializers.DateField(required=False, help_text="Figures up to this day.")
+    offence = SlugListField(model=OffenceCategory, help_text="Offence slugs, comma-separated.")
+    platform = SlugListField(model=Platform, help_text="Platform slugs, comma-separated.")
+    owner = SlugListField(model=PlatformOwner, help_text="Owner slugs, comma-separated.")
+    force = SlugListField(model=Force, help_text="Force slugs, comma-separated.")
+    country = serializers.CharField(required=False, help_text="A force's country, e.g. Wales.")
+    unit = serializers.ChoiceField(choices=Unit.choices, required=False)
+    verified = serializers.BooleanField(
+        required=False, default=False, help_text="Only figures confirmed by a second person."
+    )
+
+    def validate_country(self, country: str) -> str:
+        # Checked here rather than as choices, so describing the API needs no database.
+        known = list(Force.objects.order_by("country").values_list("country", flat=True).distinct())
+        if country not in known:
+            raise serializers.ValidationError(f"Unknown: {country}. Allowed: {', '.join(known)}.")
+        return country
+
+    def validate(self, attrs: dict) -> dict:
+        start, end = attrs.get("period_start"), attrs.get("period_end")
+        if start and end and end < start:
+            raise serializers.ValidationError(
+                {"period_end": f"The period ends ({end}) before it starts ({start})."}
+            )
+        if attrs.get("campaign") and attrs.get("release"):
+            raise serializers.ValidationError(
+                {"release": "Ask for a campaign or for one of its releases, not both."}
+            )
+        return attrs
+
+
+class AggregateQuerySerializer(DatasetQuerySerializer):
+    group_by = GroupByField(help_text=f"One or two of: {', '.join(DIMENSIONS)}.")
+    unit = serializers.ChoiceField(
+        choices=Unit.choices,
+        default=Unit.INSTANCES,
+        help_text="Units are never mixed in one answer.",
+    )
+
+
+class IntervalSerializer(serializers.Serializer):
+    reported = serializers.IntegerField(help_text="Sum of the cells given exactly.")
+    low = serializers.IntegerField(help_text="Lowest possible sum (suppressed cells at 1).")
+    high = serializers.IntegerField(help_text="Highest possible sum (at threshold - 1).")
+
+
+class GroupSerializer(IntervalSerializer):
+    key = serializers.DictField(child=serializers.CharField(allow_null=True))
+    label = serializers.DictField(child=serializers.CharField(allow_null=True))
+    figures = serializers.IntegerField()
+    forces = serializers.IntegerField()
+    share = serializers.FloatField(allow_null=True)
+    share_low = serializers.FloatField(allow_null=True)
+    share_high = serializers.FloatField(allow_null=True)
+
+
+class TotalSerializer(IntervalSerializer):
+    figures = serializers.IntegerField()
+    forces = serializers.IntegerField()
+
+
+class AggregateSerializer(serializers.Serializer):
+    group_by = serializers.ListField(child=serializers.CharField())
+    unit = serializers.CharField()
+    release = serializers.IntegerField(allow_null=True)
+    groups = GroupSerializer(many=True)
+    total = TotalSerializer()
+    not_recorded = IntervalSerializer()
+    coverage = serializers.DictField()
+    method = serializers.CharField()
+
+
+class ReleaseSerializer(serializers.ModelSerializer):
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    dataset_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DatasetRelease
+        fields = [
+            "id",
+            "campaign",
+            "number",
+            "name",
+            "note",
+            "row_count",
+            "coverage",
+            "created_by",
+            "created_at",
+            "dataset_url",
+        ]
+        read_only_fields = fields
+
+    def get_dataset_url(self, release: DatasetRelease) -> str:
+        return f"/api/v1/releases/{release.pk}/dataset/"
+
+
+class ReleaseCreateSerializer(serializers.Serializer):
+    campaign = serializers.PrimaryKeyRelatedField(
+        queryset=Campaign.objects.none(),
+        error_messages={"does_not_exist": "No campaign {pk_value} that you can release."},
+    )
+    name = serializers.CharField(max_length=200)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["campaign"].queryset = campaigns_editable_by(self.context["request"].user)
+        return fields
