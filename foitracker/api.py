@@ -17,6 +17,25 @@ class Pagination(pagination.PageNumberPagination):
     max_page_size = 500
 
 
+class CursorPagination(pagination.CursorPagination):
+    """For the lists that grow large (requests, figures, reminders): no COUNT(*) over the table
+    and stable pages while rows are added. The view's `ordering` decides the order."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+    ordering = "-id"
+
+    def decode_cursor(self, request):
+        try:
+            return super().decode_cursor(request)
+        except exceptions.NotFound as tampered:
+            # DRF answers 404; a page link someone edited is bad input, not a missing page.
+            raise exceptions.ValidationError(
+                {"cursor": "This page link is not valid; start again from the first page."}
+            ) from tampered
+
+
 def _child_name(field: str | None, key: Any) -> str:
     """`forces[3]` for the fourth item of a list, `owner.name` for a nested field."""
     if isinstance(key, int):

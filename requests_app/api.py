@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from foitracker.api import CursorPagination
 from requests_app import roles, selectors, services
 from requests_app.filters import FoiRequestFilter, ForceFilter
 from requests_app.models import Force
@@ -97,6 +98,7 @@ class FoiRequestViewSet(
     filterset_class = FoiRequestFilter
     ordering_fields = ["id", "sent_on", "due_on", "current_due_on", "status"]
     ordering = ["id"]
+    pagination_class = CursorPagination
 
     def get_queryset(self):
         user = self.request.user
@@ -145,6 +147,7 @@ class ReminderViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["kind", "deadline"]
     ordering_fields = ["id", "deadline"]
     ordering = ["-id"]
+    pagination_class = CursorPagination
 
     def get_queryset(self):
         return reminders_visible_to(self.request.user)

@@ -8,6 +8,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from foitracker.api import CursorPagination
 from requests_app import roles
 from requests_app.permissions import RoleCanWrite
 from responses_app import selectors, services
@@ -207,6 +208,7 @@ class FigureViewSet(ScopedByRole, viewsets.ModelViewSet):
     filterset_class = FigureFilter
     ordering_fields = ["id", "period_start", "entered_at"]
     ordering = ["id"]
+    pagination_class = CursorPagination
     visible = staticmethod(selectors.figures_visible_to)
     writable = staticmethod(selectors.figures_writable_by)
 
