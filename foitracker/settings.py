@@ -159,6 +159,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "foitracker.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "RequestStatusEnum": "requests_app.status.Status.choices",
         "EventKindEnum": "requests_app.status.EventKind.choices",
