@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint format worker beat bench clean
+.PHONY: install run test lint format worker beat bench clean screenshots
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -14,10 +14,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
-## run: migrate SQLite (or DATABASE_URL), load reference data, create a local admin, serve
+## run: migrate SQLite (or DATABASE_URL), load reference data, create a local admin, load the
+## demo campaign (safe every time: a second run writes nothing), serve
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py local_admin
+	$(PY) manage.py load_demo
 	$(PY) manage.py send_reminders
 	@echo "Deadline reminders: swept once now (mail goes to this console unless EMAIL_BACKEND says"
 	@echo "otherwise). Run 'python manage.py send_reminders' daily from cron, or set REDIS_URL and"
@@ -38,6 +40,10 @@ beat: install
 ## FOI_REQUIRE_SERVICES=1)
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## screenshots: drive the demo in headless Chromium and save the README's screenshots
+screenshots: install
+	FOI_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/browser -q
 
 lint: install
 	$(VENV)/bin/ruff check .

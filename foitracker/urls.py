@@ -1,12 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from foitracker import health
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("", include("foitracker.dashboard.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("requests_app.urls")),
     path("api/v1/", include("responses_app.urls")),

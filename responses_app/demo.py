@@ -288,7 +288,7 @@ class ForceStory:
 CALENDAR = WorkingCalendar(FOIA_2000)
 FIGURES_CAVEAT = (
     "Figures from a keyword search of crime records for an online element; a crime may be "
-    "recorded against more than one platform. Numbers under 5 are shown as '*'."
+    "recorded against more than one platform. Some small platforms are shown as '*'."
 )
 S12_NOTE = (
     "Our crime system has no platform field: finding the platform would mean reading every "

@@ -1,0 +1,27 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from foitracker.dashboard import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            template_name="dashboard/login.html",
+            redirect_authenticated_user=True,
+            next_page=reverse_lazy("dashboard:home"),
+        ),
+        name="login",
+    ),
+    path(
+        "accounts/logout/",
+        auth_views.LogoutView.as_view(next_page=reverse_lazy("dashboard:login")),
+        name="logout",
+    ),
+    path("campaigns/<int:pk>/", views.board, name="board"),
+    path("campaigns/<int:pk>/figures/", views.figures, name="figures"),
+    path("requests/<int:pk>/", views.request_page, name="request"),
+]

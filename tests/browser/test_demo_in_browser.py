@@ -1,0 +1,73 @@
+"""The demo in a real browser: sign in, find the overdue forces, read the headline, record an
+event and watch the deadline move. Time stands at 1 March 2021 in the server and the tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from tests.browser.conftest import PHONE
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(transactional_db):
+    # Ticking, so the browser's waits and the server's clock both move on normally.
+    with time_machine.travel(dt.datetime(2021, 3, 1, 10, 0), tick=True):
+        call_command("load_demo", stdout=io.StringIO())
+        yield
+
+
+@pytest.fixture
+def page(demo, browser_context, live_server):
+    page = browser_context.new_page()
+    page.goto(f"{live_server.url}/")
+    page.get_by_label("Username").fill("demo")
+    page.get_by_label("Password").fill("foi-demo-local")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/")
+    return page
+
+
+def test_a_researcher_finds_the_overdue_forces_and_the_headline_share(page, screenshot):
+    screenshot(page, "home")
+    page.get_by_role("link", name="Online child sexual offences by platform").first.click()
+    overdue = page.locator("tr.is-overdue th").all_inner_texts()
+    assert overdue == ["Durham Constabulary", "Northamptonshire Police"]
+    assert page.locator(".summary").inner_text().startswith("45 forces asked · 2 overdue")
+    screenshot(page, "board")
+    page.set_viewport_size(PHONE)
+    # Nothing is wider than a phone: the table turns into one card per force.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(page, "board-phone", full_page=False)
+    page.set_viewport_size({"width": 1280, "height": 860})
+
+    page.get_by_role("link", name="Figures", exact=True).click()
+    assert page.locator(".headline-share").inner_text() == "52%"
+    assert "9,477 instances where the platform was known" in page.locator("#headline").inner_text()
+    assert "Synthetic data." in page.locator(".synthetic-note").inner_text()
+    screenshot(page, "figures")
+
+
+def test_recording_an_event_through_the_page_moves_the_deadline(page, live_server, screenshot):
+    page.get_by_role("link", name="Online child sexual offences by platform").first.click()
+    page.get_by_role("link", name="Northamptonshire Police").click()
+    assert page.locator("#due").inner_text() == "1 Dec 2020 Overdue"
+
+    page.get_by_label("What happened").select_option("extension")
+    page.get_by_label("On", exact=True).fill("2021-03-01")
+    page.get_by_label("Until (extensions only)").fill("2021-02-01")
+    page.get_by_role("button", name="Record").click()
+    assert "must be after the event" in page.locator("#until-error").inner_text()
+
+    page.get_by_label("Until (extensions only)").fill("2021-03-29")
+    page.get_by_role("button", name="Record").click()
+    assert "The answer is now due 29 Mar 2021." in page.get_by_role("status").inner_text()
+    assert page.locator("#due").inner_text() == "29 Mar 2021"
+    assert page.locator("#status").inner_text() == "Public-interest extension"
+    screenshot(page, "request")
