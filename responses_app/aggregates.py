@@ -19,7 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, When
+from django.db.models import Aggregate as SqlAggregate
+from django.db.models import Case, CharField, Count, F, IntegerField, QuerySet, Sum, When
 from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter, TruncYear
 
 from responses_app.models import PlatformScope
@@ -100,6 +101,25 @@ def _counted(rows: QuerySet) -> QuerySet:
     return rows.exclude(platform_scope=PlatformScope.ALL_PLATFORMS).filter(low__isnull=False)
 
 
+class ForcesListed(SqlAggregate):
+    """The distinct forces of a group as one text value, so that the forces behind the whole
+    table (not a sum of the groups' counts, which would count a force once per group) come
+    from the same scan as the groups."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(DISTINCT %(expressions)s, ',')"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            function="GROUP_CONCAT",
+            template="%(function)s(DISTINCT %(expressions)s)",
+            **extra_context,
+        )
+
+
 def _sums() -> dict:
     return {
         "reported_sum": Coalesce(
@@ -118,40 +138,13 @@ def _with_periods(rows: QuerySet, group_by: Sequence[str]) -> QuerySet:
     return rows.annotate(**periods) if periods else rows
 
 
-def aggregate_groups(rows: QuerySet, group_by: Sequence[str]) -> list[Group]:
-    """One grouped query over the figures whose platform was recorded."""
-    named = _with_periods(_counted(rows).filter(platform_scope=PlatformScope.NAMED), group_by)
-    columns = []
+def columns_read(group_by: Sequence[str]) -> list[str]:
+    """The dataset columns the aggregate reads: a live scope joins only the tables they need."""
+    columns = ["period_start", "platform_scope", "status", "low", "high", "force_slug"]
     for name in group_by:
-        dimension = DIMENSIONS[name]
-        columns += (
-            [dimension.key]
-            if dimension.key == dimension.label
-            else [dimension.key, dimension.label]
-        )
-    keys = [DIMENSIONS[name].key for name in group_by]
-    grouped = (
-        named.values(*columns)
-        .annotate(**_sums(), figures=Count("pk"), forces=Count("force_slug", distinct=True))
-        .order_by(*keys)
-    )
-    return [
-        Group(
-            key=[_plain(row[DIMENSIONS[name].key]) for name in group_by],
-            label=[_plain(row[DIMENSIONS[name].label]) for name in group_by],
-            counts=Interval(row["reported_sum"], row["low_sum"], row["high_sum"]),
-            figures=row["figures"],
-            forces=row["forces"],
-        )
-        for row in grouped
-    ]
-
-
-def _plain(value):
-    """Period keys come back as dates or datetimes; the API shows them as ISO dates."""
-    if hasattr(value, "date") and callable(value.date):
-        value = value.date()
-    return value.isoformat() if hasattr(value, "isoformat") else value
+        if name not in PERIODS:
+            columns += [DIMENSIONS[name].key, DIMENSIONS[name].label]
+    return list(dict.fromkeys(columns))
 
 
 @dataclass
@@ -164,34 +157,55 @@ class Aggregate:
     forces: int
 
 
-def _summary(rows: QuerySet) -> dict:
-    """The not-recorded remainder and how many figures and forces the groups rest on, in one
-    query (conditional aggregates rather than one query each)."""
-    named = Q(platform_scope=PlatformScope.NAMED)
-    not_recorded = Q(platform_scope=PlatformScope.NOT_RECORDED)
-    exact = Q(status__in=EXACT)
-    return _counted(rows).aggregate(
-        nr_reported=Coalesce(Sum("low", filter=not_recorded & exact), 0),
-        nr_low=Coalesce(Sum("low", filter=not_recorded), 0),
-        nr_high=Coalesce(Sum("high", filter=not_recorded), 0),
-        figures=Count("pk", filter=named),
-        forces=Count("force_slug", filter=named, distinct=True),
+def _grouped_rows(rows: QuerySet, group_by: Sequence[str]) -> QuerySet:
+    """One scan: the groups of the named cells and, beside them, the groups of the cells whose
+    platform was not recorded (their own rows, told apart by `platform_scope`)."""
+    counted = _with_periods(_counted(rows), group_by)
+    columns = []
+    for name in group_by:
+        dimension = DIMENSIONS[name]
+        columns += dict.fromkeys([dimension.key, dimension.label])
+    keys = [DIMENSIONS[name].key for name in group_by]
+    return (
+        counted.values("platform_scope", *columns)
+        .annotate(**_sums(), figures=Count("pk"), forces_listed=ForcesListed("force_slug"))
+        .order_by(*keys, "platform_scope")
     )
 
 
 def aggregate(rows: QuerySet, group_by: Sequence[str]) -> Aggregate:
-    """Groups, their shares of the recorded-platform total, and the not-recorded remainder."""
-    groups = aggregate_groups(rows, group_by)
-    total = Interval()
-    for group in groups:
-        total.add(group.counts)
+    """Groups of the figures whose platform was recorded, their shares of the recorded-platform
+    total, and the not-recorded remainder, from one grouped query."""
+    groups, total, not_recorded = [], Interval(), Interval()
+    figures, forces = 0, set()
+    for row in _grouped_rows(rows, group_by):
+        counts = Interval(row["reported_sum"], row["low_sum"], row["high_sum"])
+        if row["platform_scope"] != PlatformScope.NAMED:
+            not_recorded.add(counts)
+            continue
+        listed = set(row["forces_listed"].split(","))
+        groups.append(
+            Group(
+                key=[_plain(row[DIMENSIONS[name].key]) for name in group_by],
+                label=[_plain(row[DIMENSIONS[name].label]) for name in group_by],
+                counts=counts,
+                figures=row["figures"],
+                forces=len(listed),
+            )
+        )
+        total.add(counts)
+        figures += row["figures"]
+        forces |= listed
     for group in groups:
         group.share = share_of(group.counts, total)
-    summary = _summary(rows)
-    not_recorded = Interval(summary["nr_reported"], summary["nr_low"], summary["nr_high"])
-    return Aggregate(
-        list(group_by), groups, total, not_recorded, summary["figures"], summary["forces"]
-    )
+    return Aggregate(list(group_by), groups, total, not_recorded, figures, len(forces))
+
+
+def _plain(value):
+    """Period keys come back as dates or datetimes; the API shows them as ISO dates."""
+    if hasattr(value, "date") and callable(value.date):
+        value = value.date()
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 SYNTHETIC_NOTE = (
@@ -209,9 +223,12 @@ def method_text(result: Aggregate, *, unit: str, synthetic: bool) -> str:
         f"was recorded ({result.figures:,} figures from {result.forces} forces), not of all "
         f"{unit}; {missing.reported:,} {unit} with no platform recorded (between {missing.low:,} "
         f"and {missing.high:,} with suppressed cells) are left out of the groups and shares. "
-        "Suppressed cells ('*', '<5') are between 1 and the force's threshold minus one: 'low' "
-        "and 'high' bound every sum and share, and 'reported' counts only the cells a force gave "
-        "exactly. A stated all-platforms total is never added to its parts; one offence on two "
+        "'reported' and 'share' count only the cells a force gave exactly, as a reader adding up "
+        "the published tables would. Suppressed cells ('*', '<5') are between 1 and the force's "
+        "threshold minus one, so the true sums lie between 'low' and 'high' (above 'reported' "
+        "when cells were suppressed) and the true shares between 'share_low' and 'share_high', "
+        "which need not contain 'share'. A stated all-platforms total is never added to its "
+        "parts; one offence on two "
         "platforms counts once for each. Forces that refused or do not hold the data contribute "
         "nothing and are listed under 'coverage'."
     )
