@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint format worker beat bench clean screenshots
+.PHONY: install run test lint format worker beat bench clean screenshots loadtest
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,22 @@ test: install
 ## screenshots: drive the demo in headless Chromium and save the README's screenshots
 screenshots: install
 	FOI_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/browser -q
+
+## loadtest: seed a fresh PostgreSQL database (LOAD_DB), serve it with gunicorn on loopback, run
+## 60 s of API consumers and researchers, then 30 s more with PostgreSQL restarted part-way
+## (PG_RESTART; empty to skip). Prints the figures for docs/BENCHMARKS.md.
+LOAD_SERVER ?= postgres://postgres@127.0.0.1:5432
+LOAD_DB ?= foi_load
+PG_RESTART ?= pg_ctlcluster --skip-systemctl-redirect $(shell pg_lsclusters -h 2>/dev/null | awk 'NR==1{print $$1}') main restart
+loadtest: install
+	$(PY) -m loadtest.run --server $(LOAD_SERVER) --database $(LOAD_DB) --seconds 60 \
+		--restart-seconds 30 --restart-command "$(PG_RESTART)"
+
+## bench: seed a synthetic load into a benchmark database of its own (foi_bench beside
+## DATABASE_URL's PostgreSQL; else a temporary SQLite file, smaller) and measure it against the
+## floor; prints the table and writes docs/BENCHMARKS.md. Options: make bench BENCH_ARGS="--help"
+bench: install
+	$(PY) -m bench $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, pagination
+from rest_framework import exceptions, negotiation, pagination
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -15,6 +15,14 @@ class Pagination(pagination.PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except exceptions.NotFound as missing:
+            # DRF answers 404 to `page=0` or a page past the last; like a tampered cursor, that
+            # is bad input about the list, not a missing resource.
+            raise exceptions.ValidationError({self.page_query_param: missing.detail}) from missing
 
 
 class CursorPagination(pagination.CursorPagination):
@@ -34,6 +42,19 @@ class CursorPagination(pagination.CursorPagination):
             raise exceptions.ValidationError(
                 {"cursor": "This page link is not valid; start again from the first page."}
             ) from tampered
+
+
+class ContentNegotiation(negotiation.DefaultContentNegotiation):
+    def filter_renderers(self, renderers, format):
+        """DRF answers an unknown `?format=` with 404; it is bad input, so 400 naming the formats
+        the endpoint has."""
+        matching = [renderer for renderer in renderers if renderer.format == format]
+        if not matching:
+            known = ", ".join(dict.fromkeys(renderer.format for renderer in renderers))
+            raise exceptions.ValidationError(
+                {"format": f"Unknown format '{format}'. Allowed: {known}."}
+            )
+        return matching
 
 
 def _child_name(field: str | None, key: Any) -> str:

@@ -33,6 +33,7 @@ WHY = {
     "401": "No credentials, or a token that is not valid.",
     "403": "Your role does not allow this.",
     "404": "Not found, or not visible to you.",
+    "415": "The body's content type is not one this operation reads (see its request body).",
     "429": "Too many requests: wait the seconds the Retry-After header gives.",
 }
 
@@ -43,6 +44,8 @@ def _codes(path: str, method: str, operation: dict) -> list[str]:
         codes.append("400")
     if "{" in path:
         codes.append("404")
+    if "requestBody" in operation:
+        codes.append("415")
     return codes
 
 

@@ -3,6 +3,7 @@ Redis, debug on. DJANGO_ENV=production turns the defaults off and requires the s
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -42,12 +43,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
     "csp",
+    "accounts",
     "requests_app",
     "responses_app",
 ]
@@ -56,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "foitracker.request_id.RequestIdMiddleware",
+    "foitracker.request_limits.BodySizeLimitMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -64,6 +67,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "foitracker.errors.DatabaseUnavailableMiddleware",
+    # Last, as django-axes requires: it turns a locked-out sign-in into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "foitracker.urls"
@@ -88,6 +94,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        # A kept connection is tested before each request reuses it, so after a database restart
+        # the first request reconnects instead of failing.
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -101,6 +110,23 @@ AUTH_PASSWORD_VALIDATORS = [
         "NumericPasswordValidator",
     )
 ]
+
+# Sign-in protection (django-axes): N failed sign-ins for one username from one address lock
+# that pair out for the cool-off; a success resets the count. `axes_reset` unlocks early.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("SIGN_IN_LOCKOUT_MINUTES", "60")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "foitracker.auth.client_address"
+AXES_LOCKOUT_CALLABLE = "foitracker.auth.lockout_response"
+# Failed sign-ins are counted in the database (shared by every web process); no passwords kept.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# The proxies whose X-Forwarded-For is believed (the same list gunicorn trusts).
+TRUSTED_PROXIES = env_list("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 LANGUAGE_CODE = "en-gb"
 # Legal deadlines are counted in UK dates, so "today" is today in London.
@@ -123,7 +149,7 @@ DOCUMENT_MAX_UNCOMPRESSED_BYTES = int(
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -132,6 +158,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "foitracker.api.Pagination",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "foitracker.api.ContentNegotiation",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "foitracker.api.exception_handler",
     "ORDERING_PARAM": "ordering",
@@ -251,6 +278,8 @@ LOGGING = {
         # Django logs every 4xx with the path; keep warnings, which carry no bodies or headers.
         "django.request": {"level": "WARNING"},
         "django.server": {"level": "WARNING"},
+        # Failed sign-ins and lock-outs; django-axes masks the username and address in them.
+        "axes": {"level": "WARNING"},
     },
 }
 

@@ -229,7 +229,11 @@ class ReminderDigestAdmin(admin.ModelAdmin):
 
     @admin.action(description="Send the selected failed digests again (at the next sweep)")
     def send_again(self, request, queryset) -> None:
-        count = reminders.digests_retry(digests=queryset)
+        failed = list(queryset.filter(state=ReminderDigest.State.FAILED))
+        count = reminders.digests_retry(digests=queryset.filter(pk__in=[d.pk for d in failed]))
+        for digest in failed:
+            # Bulk actions are not in the admin's history unless logged: record who re-queued it.
+            self.log_change(request, digest, "Queued to be sent again after failing.")
         self.message_user(request, f"{count} failed digest(s) will be sent at the next sweep.")
 
 

@@ -4,6 +4,7 @@ from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.metadata import SimpleMetadata
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -16,6 +17,7 @@ from requests_app.reminders.preferences import reminder_preference_set
 from requests_app.reminders.selectors import receives_reminders, reminders_visible_to
 from requests_app.serializers import (
     CampaignSendSerializer,
+    CampaignSentSerializer,
     CampaignSerializer,
     FoiRequestSerializer,
     ForceSerializer,
@@ -25,6 +27,14 @@ from requests_app.serializers import (
 )
 
 TEAM = (roles.RESEARCHER, roles.ADMIN)
+
+
+class RouteMetadata(SimpleMetadata):
+    """OPTIONS for a route with no id in its path. DRF's default looks up the object to say what
+    PUT takes, and there is none to look up (a 500)."""
+
+    def determine_actions(self, request, view) -> dict:
+        return {}
 
 
 class ForceViewSet(viewsets.ReadOnlyModelViewSet):
@@ -62,7 +72,7 @@ class CampaignViewSet(
     def perform_create(self, serializer: CampaignSerializer) -> None:
         serializer.save(owner=self.request.user)
 
-    @extend_schema(request=CampaignSendSerializer, responses={201: FoiRequestSerializer(many=True)})
+    @extend_schema(request=CampaignSendSerializer, responses={201: CampaignSentSerializer})
     @action(detail=True, methods=["post"])
     def send(self, request: Request, pk: str | None = None) -> Response:
         """Send the campaign to a list of forces: one request each, created in one step."""
@@ -153,7 +163,13 @@ class ReminderViewSet(viewsets.ReadOnlyModelViewSet):
         return reminders_visible_to(self.request.user)
 
     @extend_schema(request=ReminderPreferenceSerializer, responses=ReminderPreferenceSerializer)
-    @action(detail=False, methods=["get", "put"], pagination_class=None, filter_backends=[])
+    @action(
+        detail=False,
+        methods=["get", "put"],
+        pagination_class=None,
+        filter_backends=[],
+        metadata_class=RouteMetadata,
+    )
     def preference(self, request: Request) -> Response:
         """Whether you receive the daily email of deadlines; PUT false to stop it."""
         if request.method == "PUT":

@@ -1,12 +1,25 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from requests_app.deadlines import REGIME_CHOICES
 from requests_app.models import FoiRequest, Force
 from requests_app.status import Status
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An id: a whole number that fits the database's ids, else a 400. A plain NumberFilter takes
+    any decimal, and `campaign=1e200` reached the query and failed there (a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
 
 
 class ForceFilter(django_filters.FilterSet):
@@ -19,7 +32,7 @@ class ForceFilter(django_filters.FilterSet):
 
 
 class FoiRequestFilter(django_filters.FilterSet):
-    campaign = django_filters.NumberFilter(field_name="campaign_id")
+    campaign = IdFilter(field_name="campaign_id")
     force = django_filters.ModelChoiceFilter(
         queryset=Force.objects.all(),
         to_field_name="slug",

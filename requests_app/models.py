@@ -368,3 +368,21 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.deadline}) to {self.recipient}"
+
+
+class SweepRun(models.Model):
+    """One completed reminder sweep: its age is what /health/ reports, so a stopped beat or a
+    dead worker pages someone instead of silently sending no reminders."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    reminders = models.PositiveIntegerField(help_text="Reminders this sweep claimed.")
+    digests = models.PositiveIntegerField(help_text="Digests it handed on to be sent.")
+
+    class Meta:
+        ordering = ["-finished_at"]
+        get_latest_by = "finished_at"
+        indexes = [models.Index(fields=["-finished_at"], name="sweep_run_latest")]
+
+    def __str__(self) -> str:
+        return f"Reminder sweep finished {self.finished_at:%Y-%m-%d %H:%M}"

@@ -17,7 +17,17 @@ from requests_app.selectors import campaigns_editable_by
 from requests_app.status import EventKind
 
 
-class ForceSlugField(serializers.SlugRelatedField):
+class SlugLookupField(serializers.SlugRelatedField):
+    """Refuses a NUL character before looking the slug up: PostgreSQL cannot hold one in a text
+    parameter, and the query failed (a 500)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class ForceSlugField(SlugLookupField):
     default_error_messages = {
         "does_not_exist": "No force has the slug '{value}'; see /api/v1/forces/ for the list.",
         "invalid": "A force is given by its slug, a string such as 'kent'.",
@@ -45,7 +55,7 @@ class ForceSerializer(serializers.ModelSerializer):
 
 class CampaignSerializer(serializers.ModelSerializer):
     owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    collaborators = serializers.SlugRelatedField(
+    collaborators = SlugLookupField(
         slug_field="username",
         many=True,
         required=False,
@@ -180,6 +190,13 @@ class FoiRequestSerializer(serializers.ModelSerializer):
         return attrs
 
 
+class CampaignSentSerializer(serializers.Serializer):
+    """What sending a campaign answers: the requests it created, and the campaign's warnings."""
+
+    requests = FoiRequestSerializer(many=True)
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
 class RequestEventSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(
         choices=EventKind.choices,
@@ -215,7 +232,7 @@ class ReminderSerializer(serializers.ModelSerializer):
     state = serializers.ChoiceField(
         source="digest.state", choices=ReminderDigest.State.choices, read_only=True
     )
-    sent_at = serializers.DateTimeField(source="digest.sent_at", read_only=True)
+    sent_at = serializers.DateTimeField(source="digest.sent_at", read_only=True, allow_null=True)
 
     class Meta:
         model = Reminder

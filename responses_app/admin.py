@@ -392,6 +392,8 @@ class FigureAdmin(SimpleHistoryAdmin):
         for figure in queryset:
             try:
                 services.figure_verify(figure=figure, user=request.user)
+                # Bulk actions are not in the admin's history unless logged.
+                self.log_change(request, figure, "Confirmed as the second person.")
                 confirmed += 1
             except ValidationError:
                 refused += 1

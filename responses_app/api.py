@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.http import FileResponse, HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -12,6 +13,7 @@ from foitracker.api import CursorPagination
 from requests_app import roles
 from requests_app.permissions import RoleCanWrite
 from responses_app import selectors, services
+from responses_app.documents import EXTENSIONS
 from responses_app.filters import FigureFilter, FoiResponseFilter
 from responses_app.importing.reading import ImportRefused
 from responses_app.importing.shapes import FigureDraft
@@ -184,7 +186,10 @@ class DocumentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         return selectors.documents_visible_to(self.request.user)
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    # Served as the type its bytes proved at upload: one of the accepted ones.
+    @extend_schema(
+        responses={(200, content_type): OpenApiTypes.BINARY for content_type in EXTENSIONS}
+    )
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str | None = None) -> FileResponse:
         document = self.get_object()

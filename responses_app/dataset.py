@@ -82,11 +82,17 @@ COLUMNS = [
 ]
 
 
-def live_dataset(figures: QuerySet[Figure] | None = None) -> QuerySet:
-    """Figures annotated with the dataset's column names (no query runs until it is read)."""
+def live_dataset(
+    figures: QuerySet[Figure] | None = None, columns: Iterable[str] | None = None
+) -> QuerySet:
+    """Figures annotated with the dataset's column names (no query runs until it is read):
+    all of them, or only `columns`. Every annotation joins its table into the query whether it
+    is read or not, so a report that reads few columns names them (an aggregate over a million
+    figures scans twice as fast without the seven joins it does not need)."""
     figures = Figure.objects.all() if figures is None else figures
+    wanted = LIVE_COLUMNS if columns is None else set(columns)
     # Django refuses an annotation named like a field, hence `figure_id` and the *_slug names.
-    return figures.annotate(**LIVE_COLUMNS)
+    return figures.annotate(**{name: at for name, at in LIVE_COLUMNS.items() if name in wanted})
 
 
 def dataset_rows(rows: QuerySet) -> Iterator[dict]:
@@ -152,10 +158,24 @@ def dataset_scope(
     country: str | None = None,
     unit: str | None = None,
     verified: bool = False,
+    columns: Sequence[str] | None = None,
     **report_options,
 ) -> DatasetScope:
     """Rows of a release, or live figures of the campaigns the user may see, filtered. Every
-    filter value arrives validated; none reaches SQL as text."""
+    filter value arrives validated; none reaches SQL as text. `columns`: the only columns the
+    report reads (default: all), besides those the filters need."""
+    row_filters = {
+        "period_start__gte": period_start,
+        "period_end__lte": period_end,
+        "offence_slug__in": offence,
+        "platform_slug__in": platform,
+        "owner_slug__in": owner,
+        "force_slug__in": force,
+        "country": country,
+        "unit": unit,
+        "verified": True if verified else None,
+    }
+    row_filters = {lookup: value for lookup, value in row_filters.items() if value}
     if release is not None:
         scope = DatasetScope(
             rows=release.rows.all(),
@@ -170,26 +190,18 @@ def dataset_scope(
         if campaign is not None:
             campaigns = campaigns.filter(pk=campaign.pk)
         campaign_ids = campaigns.values("pk")
+        figures = Figure.objects.filter(response__request__campaign__in=campaign_ids)
+        if columns is not None:
+            columns = [*columns, *(lookup.split("__")[0] for lookup in row_filters)]
         scope = DatasetScope(
-            rows=live_dataset(Figure.objects.filter(response__request__campaign__in=campaign_ids)),
+            rows=live_dataset(figures, columns),
             requests=FoiRequest.objects.filter(campaign__in=campaign_ids),
             coverage=None,
             synthetic=campaigns.filter(synthetic_data=True).exists(),
             release=None,
             filename=f"campaign-{campaign.pk}" if campaign else "dataset",
         )
-    row_filters = {
-        "period_start__gte": period_start,
-        "period_end__lte": period_end,
-        "offence_slug__in": offence,
-        "platform_slug__in": platform,
-        "owner_slug__in": owner,
-        "force_slug__in": force,
-        "country": country,
-        "unit": unit,
-        "verified": True if verified else None,
-    }
-    scope.rows = scope.rows.filter(**{k: v for k, v in row_filters.items() if v})
+    scope.rows = scope.rows.filter(**row_filters)
     if scope.requests is not None:
         request_filters = {"force__slug__in": force, "force__country": country}
         scope.requests = scope.requests.filter(**{k: v for k, v in request_filters.items() if v})

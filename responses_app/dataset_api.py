@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -61,8 +62,11 @@ class AggregatesView(APIView):
     def get(self, request: Request) -> Response:
         query = AggregateQuerySerializer(data=request.query_params, context={"request": request})
         query.is_valid(raise_exception=True)
-        scope = dataset_scope(user=request.user, **query.validated_data)
-        result = aggregates.aggregate(scope.rows, query.validated_data["group_by"])
+        group_by = query.validated_data["group_by"]
+        scope = dataset_scope(
+            user=request.user, columns=aggregates.columns_read(group_by), **query.validated_data
+        )
+        result = aggregates.aggregate(scope.rows, group_by)
         if scope.coverage is None:
             scope.coverage = coverage(scope.requests, today=timezone.localdate())
         payload = aggregates.as_payload(
@@ -101,7 +105,13 @@ class DatasetView(APIView):
         },
     )
     def get(self, request: Request, release_id: int | None = None) -> StreamingHttpResponse:
-        params = {**request.query_params.dict(), **({"release": release_id} if release_id else {})}
+        params = request.query_params.dict()
+        if release_id is not None:
+            # The path names the release: one the caller cannot see is not found, as on
+            # /releases/{id}/, rather than a bad filter.
+            params["release"] = get_object_or_404(
+                releases.releases_visible_to(request.user), pk=release_id
+            ).pk
         query = DatasetQuerySerializer(data=params, context={"request": request})
         query.is_valid(raise_exception=True)
         scope = dataset_scope(user=request.user, **query.validated_data)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import django_filters
 
+from requests_app.filters import IdFilter
 from requests_app.models import Force
 from responses_app.models import (
     Figure,
@@ -27,7 +28,7 @@ def _by_slug(model, field_name: str, kind: str) -> django_filters.ModelChoiceFil
 
 
 class FoiResponseFilter(django_filters.FilterSet):
-    campaign = django_filters.NumberFilter(field_name="request__campaign_id")
+    campaign = IdFilter(field_name="request__campaign_id")
     force = _by_slug(Force, "request__force", "force")
     outcome = django_filters.ChoiceFilter(choices=Outcome.choices)
 
@@ -37,8 +38,8 @@ class FoiResponseFilter(django_filters.FilterSet):
 
 
 class FigureFilter(django_filters.FilterSet):
-    response = django_filters.NumberFilter(field_name="response_id")
-    campaign = django_filters.NumberFilter(field_name="response__request__campaign_id")
+    response = IdFilter(field_name="response_id")
+    campaign = IdFilter(field_name="response__request__campaign_id")
     force = _by_slug(Force, "response__request__force", "force")
     platform = _by_slug(Platform, "platform", "platform")
     owner = _by_slug(PlatformOwner, "owner", "owner")

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from requests_app.selectors import requests_writable_by
+from requests_app.serializers import SlugLookupField
 from responses_app import documents
 from responses_app.importing.shapes import Layout
 from responses_app.models import (
@@ -26,8 +27,8 @@ from responses_app.values import ValueStatus
 ALL_EXEMPTIONS = sorted({code for codes in EXEMPTIONS.values() for code in codes})
 
 
-def _slug_field(model, kind: str, **kwargs) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(
+def _slug_field(model, kind: str, **kwargs) -> SlugLookupField:
+    return SlugLookupField(
         slug_field="slug",
         queryset=model.objects.all(),
         error_messages={
@@ -163,8 +164,12 @@ class FigureSerializer(serializers.ModelSerializer):
     raw = serializers.CharField(max_length=100, trim_whitespace=True)
     status = serializers.ChoiceField(choices=ValueStatus.choices, read_only=True)
     entered_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    verified_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    disputed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    verified_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    disputed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Figure

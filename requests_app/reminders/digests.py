@@ -11,6 +11,7 @@ order (mark, then send) could lose a reminder silently.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import smtplib
 from itertools import groupby
 
@@ -21,7 +22,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from foitracker.task_log import error_text
 from requests_app.models import Reminder, ReminderDigest, ReminderKind
+
+logger = logging.getLogger(__name__)
 
 K = ReminderKind
 State = ReminderDigest.State
@@ -97,6 +101,17 @@ def _record_failure(digest: ReminderDigest, error: Exception, *, final: bool) ->
         state=State.FAILED if final else State.PENDING,
         sending_until=None,
         last_error=f"Attempt {digest.attempts}: {type(error).__name__}: {error}"[:2000],
+    )
+    # No address, subject or body: the digest id leads to them in the admin.
+    logger.log(
+        logging.ERROR if final else logging.WARNING,
+        "Reminder digest not sent" if final else "Reminder digest send failed; will retry",
+        extra={
+            "digest_id": digest.pk,
+            "attempt": digest.attempts,
+            "final": final,
+            "error": error_text(error),
+        },
     )
 
 

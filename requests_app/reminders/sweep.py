@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
 
@@ -26,6 +26,7 @@ from requests_app.models import (
     ReminderDigest,
     ReminderPolicy,
     RequestEvent,
+    SweepRun,
 )
 from requests_app.reminders.digests import digests_waiting
 from requests_app.reminders.rules import CountingCalendar, horizon, reminder_owed
@@ -66,10 +67,18 @@ def reminders_sweep(*, today: dt.date, send: Callable[[int], object] | None = No
     """Claim today's reminders. Every digest then waiting (this sweep's, and any that a crash or
     a broker outage left behind) is handed to `send` once the claim is committed, or returned
     for the caller to send."""
+    started_at = timezone.now()
     due = reminders_due(today=today)
     with transaction.atomic():
         claimed = reminders_claim(due=due, today=today)
         waiting = list(digests_waiting(timezone.now()).values_list("pk", flat=True))
+        # Committed with the claim: /health/ reports the age of the last sweep that finished.
+        SweepRun.objects.create(
+            started_at=started_at,
+            finished_at=timezone.now(),
+            reminders=claimed,
+            digests=len(waiting),
+        )
         if send is not None:
             transaction.on_commit(lambda: _send_each(waiting, send))
     return SweepResult(claimed=claimed, digests=waiting)
@@ -197,25 +206,55 @@ def reminders_claim(*, due: list[DueReminder], today: dt.date) -> int:
         won = dict(
             ReminderDigest.objects.filter(on=today, sweep=sweep).values_list("recipient_id", "pk")
         )
-        Reminder.objects.bulk_create(
+        _reminders_insert(
             [
-                Reminder(
-                    request_id=item.request_id,
-                    kind=item.kind,
-                    deadline=item.deadline,
-                    recipient_id=item.recipient_id,
-                    digest_id=won[item.recipient_id],
-                )
+                (*_claim_order(item), won[item.recipient_id])
                 for item in sorted(due, key=_claim_order)
                 if item.recipient_id in won
-            ],
-            ignore_conflicts=True,
-            batch_size=BATCH_SIZE,
+            ]
         )
         claimed = Reminder.objects.filter(digest__sweep=sweep).count()
         # A digest whose every reminder another sweep won in the meantime is not sent.
         ReminderDigest.objects.filter(sweep=sweep, reminders__isnull=True).delete()
     return claimed
+
+
+def _reminders_insert(rows: list[tuple]) -> None:
+    """Insert (request, kind, deadline, recipient, digest) rows, skipping those already claimed.
+
+    On PostgreSQL one INSERT ... SELECT FROM unnest(arrays): a first sweep over 100,000 open
+    requests claims some 160,000 reminders, and building that many model instances and batched
+    INSERTs took 40 of its 50 seconds (bench/, docs/BENCHMARKS.md)."""
+    if connection.vendor != "postgresql":
+        Reminder.objects.bulk_create(
+            [
+                Reminder(
+                    request_id=request_id,
+                    kind=kind,
+                    deadline=deadline,
+                    recipient_id=recipient_id,
+                    digest_id=digest_id,
+                )
+                for request_id, kind, deadline, recipient_id, digest_id in rows
+            ],
+            ignore_conflicts=True,
+            batch_size=BATCH_SIZE,
+        )
+        return
+    if not rows:
+        return
+    names = ["request", "kind", "deadline", "recipient", "digest"]
+    fields = [Reminder._meta.get_field(name) for name in names]
+    columns = ", ".join(field.column for field in fields)
+    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
+    table = Reminder._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Table and column names come from the model; every value is a parameter.
+            f"INSERT INTO {table} ({columns}, created_at) "
+            f"SELECT *, %s FROM unnest({arrays}) ON CONFLICT DO NOTHING",
+            [timezone.now(), *map(list, zip(*rows, strict=True))],
+        )
 
 
 def _claim_order(item: DueReminder) -> tuple:

@@ -5,9 +5,10 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.keys import digest_of
+from accounts.models import ApiToken
 from requests_app.models import Force
 
 User = get_user_model()
@@ -20,7 +21,7 @@ def run(*args: str) -> str:
 
 
 def users_and_tokens() -> tuple[int, int]:
-    return User.objects.count(), Token.objects.count()
+    return User.objects.count(), ApiToken.objects.count()
 
 
 def test_adduser_creates_the_user_in_the_role_group_and_prints_a_working_token(db):
@@ -31,8 +32,13 @@ def test_adduser_creates_the_user_in_the_role_group_and_prints_a_working_token(d
     assert list(alice.groups.values_list("name", flat=True)) == ["researcher"]
     assert not alice.is_staff
     assert not alice.has_usable_password()
-    token = Token.objects.get(user=alice).key
-    assert output == f"Created researcher 'alice'. API token (keep it; shown once):\n{token}\n"
+    key = output.splitlines()[-1]
+    assert output == f"Created researcher 'alice'. API token (keep it; shown once):\n{key}\n"
+    # Only the key's digest is stored: the printed key cannot be read back from the database.
+    token = ApiToken.objects.get(user=alice)
+    assert token.digest == digest_of(key)
+    assert key.startswith(f"{token.prefix}.")
+    assert key not in str(ApiToken.objects.filter(user=alice).values().get())
 
     client = APIClient(HTTP_AUTHORIZATION=f"Token {output.splitlines()[-1]}")
     assert client.get("/api/v1/requests/").status_code == 200

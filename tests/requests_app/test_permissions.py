@@ -10,9 +10,9 @@ import datetime as dt
 
 import pytest
 import time_machine
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.services import token_create
 from requests_app.models import Campaign, FoiRequest, Force, RequestEvent
 from requests_app.services import campaign_send
 from tests.factories import CampaignFactory
@@ -253,8 +253,8 @@ def test_a_wrong_token_answers_401(db):
 
 
 def test_a_real_token_signs_in(owner):
-    token = Token.objects.create(user=owner)
-    response = APIClient(HTTP_AUTHORIZATION=f"Token {token.key}").get("/api/v1/requests/")
+    key = token_create(user=owner).key
+    response = APIClient(HTTP_AUTHORIZATION=f"Token {key}").get("/api/v1/requests/")
     assert response.status_code == 200
 
 

@@ -315,10 +315,10 @@ def test_it_sweeps_with_the_same_number_of_queries_for_3_or_30_requests(owner, c
 
 
 # 7 reads (policy, holidays, requests, owners, collaborators, claimed reminders, today's digests);
-# in one transaction, 6 more (insert digests, the digests won, insert reminders, count them, look
-# for empty digests, the digests waiting); and 4 savepoint statements, because the test itself
-# runs in a transaction.
-SWEEP_QUERIES = {"sqlite": 17, "postgresql": 17}
+# in one transaction, 7 more (insert digests, the digests won, insert reminders, count them, look
+# for empty digests, the digests waiting, record the sweep's run); and 4 savepoint statements,
+# because the test itself runs in a transaction.
+SWEEP_QUERIES = {"sqlite": 18, "postgresql": 18}
 
 
 def test_the_command_runs_the_sweep_and_sends_synchronously(campaign, owner, capsys):

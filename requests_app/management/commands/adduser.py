@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.db import transaction
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
 
+from accounts.services import token_create
 from requests_app import roles
 
 
@@ -18,8 +21,20 @@ class Command(BaseCommand):
         parser.add_argument("--role", required=True, choices=roles.ROLES)
         parser.add_argument("--email", default="")
         parser.add_argument("--password", default=None, help="Allow admin sign-in with it.")
+        parser.add_argument(
+            "--expires-in-days", type=int, default=None, help="The token stops working then."
+        )
 
-    def handle(self, *args, username: str, role: str, email: str, password: str | None, **opts):
+    def handle(
+        self,
+        *args,
+        username: str,
+        role: str,
+        email: str,
+        password: str | None,
+        expires_in_days: int | None,
+        **opts,
+    ):
         User = get_user_model()
         if User.objects.filter(username=username).exists():
             raise CommandError(f"A user called '{username}' already exists.")
@@ -28,6 +43,11 @@ class Command(BaseCommand):
                 validate_email(email)
             except Exception as error:
                 raise CommandError(f"--email: '{email}' is not an email address.") from error
+        if expires_in_days is not None and expires_in_days < 1:
+            raise CommandError("--expires-in-days must be 1 or more.")
+        expires_at = (
+            timezone.now() + dt.timedelta(days=expires_in_days) if expires_in_days else None
+        )
         with transaction.atomic():
             user = User(username=username, email=email, is_staff=role == roles.ADMIN)
             user.is_superuser = role == roles.ADMIN
@@ -37,6 +57,6 @@ class Command(BaseCommand):
                 user.set_unusable_password()
             user.save()
             user.groups.add(Group.objects.get(name=role))
-            token = Token.objects.create(user=user)
+            issued = token_create(user=user, name="adduser", expires_at=expires_at)
         self.stdout.write(f"Created {role} '{username}'. API token (keep it; shown once):")
-        self.stdout.write(token.key)
+        self.stdout.write(issued.key)

@@ -1,0 +1,101 @@
+"""Every list endpoint reads a page in a constant number of queries, at most six, however many
+rows there are and whoever asks (the benchmark measures the same lists at a million figures)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from requests_app.models import Force, Reminder, ReminderDigest, ReminderKind
+from requests_app.services import campaign_send
+from responses_app import releases, services
+from responses_app.models import OffenceCategory, Platform, PlatformScope
+from tests.factories import CampaignFactory
+
+SENT_ON = dt.date(2020, 11, 2)
+RECEIVED_ON = dt.date(2020, 11, 20)
+PERIOD = (dt.date(2019, 10, 1), dt.date(2020, 3, 31))
+MOST_QUERIES = 6
+
+LISTS = [
+    "/api/v1/forces/",
+    "/api/v1/campaigns/",
+    "/api/v1/requests/",
+    "/api/v1/reminders/",
+    "/api/v1/platforms/",
+    "/api/v1/owners/",
+    "/api/v1/offences/",
+    "/api/v1/responses/",
+    "/api/v1/figures/",
+    "/api/v1/figures/mismatches/",
+    "/api/v1/releases/",
+]
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(dt.datetime(2021, 1, 11, 12, 0), tick=False):
+        yield
+
+
+def campaign_with_everything(owner, colleague, data_entry, force_slugs: list[str]):
+    """A campaign sent to the forces, every request answered with three figures (one a stated
+    total that disagrees with its parts), a reminder to the owner, and a release."""
+    campaign = CampaignFactory(owner=owner)
+    campaign.collaborators.add(colleague)
+    forces = list(Force.objects.filter(slug__in=force_slugs))
+    offence = OffenceCategory.objects.get(slug="child-sexual-offences")
+    digest, _ = ReminderDigest.objects.get_or_create(
+        recipient=owner, on=dt.date(2021, 1, 11), defaults={"sweep": "0" * 32}
+    )
+    for request in campaign_send(campaign=campaign, forces=forces, sent_on=SENT_ON, user=owner):
+        response = services.response_record(
+            request=request, received_on=RECEIVED_ON, outcome="granted", user=data_entry
+        )
+        for slug, raw in [("instagram", "4"), ("tiktok", "*"), (None, "99")]:
+            services.figure_enter(
+                response=response,
+                period_start=PERIOD[0],
+                period_end=PERIOD[1],
+                offence=offence,
+                platform=Platform.objects.get(slug=slug) if slug else None,
+                platform_scope=PlatformScope.NAMED if slug else PlatformScope.ALL_PLATFORMS,
+                unit="instances",
+                raw=raw,
+                user=data_entry,
+            )
+        Reminder.objects.create(
+            request=request,
+            kind=ReminderKind.COMPLAINT_CLOSING,
+            deadline=dt.date(2021, 1, 1),
+            recipient=owner,
+            digest=digest,
+        )
+    releases.release_create(campaign=campaign, name="First", user=owner)
+
+
+def queries_for(client_for, user, path: str) -> int:
+    # A fresh user object each time, as a real request loads one (roles are cached on it).
+    client = client_for(type(user).objects.get(pk=user.pk))
+    with CaptureQueriesContext(connection) as captured:
+        answer = client.get(path, {"page_size": 100})
+    assert answer.status_code == 200, (path, answer.content[:200])
+    return len(captured)
+
+
+@pytest.mark.parametrize("who", ["owner", "staff"])
+def test_it_reads_every_list_in_the_same_few_queries_for_many_rows(
+    who, owner, colleague, data_entry, staff, client_for
+):
+    user = {"owner": owner, "staff": staff}[who]
+    campaign_with_everything(owner, colleague, data_entry, ["kent"])
+    few = {path: queries_for(client_for, user, path) for path in LISTS}
+    campaign_with_everything(owner, colleague, data_entry, ["essex", "surrey", "cheshire"])
+    campaign_with_everything(owner, colleague, data_entry, ["cumbria", "dorset"])
+    many = {path: queries_for(client_for, user, path) for path in LISTS}
+    assert many == few
+    assert max(many.values()) <= MOST_QUERIES, many
