@@ -1,0 +1,116 @@
+"""A small world for the API-wide tests (the permission matrix and the schema run): one
+unpublished campaign of `owner` with one of everything the API serves, made through the services.
+
+The campaign went to Kent and Surrey on 2 February 2026. Kent answered on 20 February: a granted
+response with a CSV attached and one figure (keyed by the colleague, so the owner, data entry and
+staff may each verify it), then a release froze the dataset. Surrey has not answered, so a
+response or an event can still be recorded on it, and the reminder sweep of 1 May 2026 owes the
+owner a reminder about it. The owner has an API token. Time is frozen at NOW while the world is
+built, and the tests freeze it there too: the services refuse events dated in the future.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, Group
+from django.core.files.storage import FileSystemStorage
+
+from accounts.services import token_create
+from requests_app import roles
+from requests_app.models import Force, Reminder
+from requests_app.reminders.sweep import reminders_sweep
+from requests_app.services import campaign_send
+from responses_app import services
+from responses_app.models import Document, OffenceCategory, Platform
+from responses_app.releases import release_create
+from tests.factories import CampaignFactory, UserFactory
+
+NOW = dt.datetime(2026, 5, 1, 12, 0)
+SENT_ON = dt.date(2026, 2, 2)
+RECEIVED_ON = dt.date(2026, 2, 20)
+DOCUMENT = b"platform,count\nInstagram,12\n"
+
+
+@dataclass(frozen=True)
+class World:
+    campaign: int
+    request: int  # Kent: answered
+    pending_request: int  # Surrey: still awaiting an answer
+    response: int
+    document: int
+    figure: int
+    release: int
+    reminder: int  # addressed to the owner
+    token: int  # the owner's
+    token_key: str
+
+    def ids(self) -> dict[str, int]:
+        return {name: value for name, value in vars(self).items() if isinstance(value, int)}
+
+
+def documents_in(folder) -> FileSystemStorage:
+    """Send uploaded documents to `folder` (a test's temporary one); returns the storage it
+    replaced, to put back afterwards."""
+    field = Document._meta.get_field("file")
+    saved = field.storage
+    field.storage = FileSystemStorage(location=folder)
+    return saved
+
+
+def documents_restore(saved: FileSystemStorage) -> None:
+    Document._meta.get_field("file").storage = saved
+
+
+def member(username: str, role: str, **extra) -> AbstractBaseUser:
+    """A member of the cast by the name tests/conftest.py gives it, so that its fixtures find
+    the same user (the factory gets or creates by username)."""
+    user = UserFactory(username=username, **extra)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def world_build() -> World:
+    """Call with time frozen at NOW (or later)."""
+    owner = member("owner", roles.RESEARCHER)
+    colleague = member("colleague", roles.RESEARCHER)
+    data_entry = member("data_entry", roles.DATA_ENTRY)
+    campaign = CampaignFactory(owner=owner)
+    campaign.collaborators.add(colleague)
+    kent, surrey = Force.objects.get(slug="kent"), Force.objects.get(slug="surrey")
+    answered, pending = campaign_send(
+        campaign=campaign, forces=[kent, surrey], sent_on=SENT_ON, user=owner
+    )
+    response = services.response_record(
+        request=answered, received_on=RECEIVED_ON, outcome="granted", user=data_entry
+    )
+    document = services.document_attach(
+        response=response, name="kent.csv", content=DOCUMENT, user=data_entry
+    )
+    figure = services.figure_enter(
+        response=response,
+        period_start=campaign.period_start,
+        period_end=campaign.period_end,
+        offence=OffenceCategory.objects.get(slug="child-sexual-offences"),
+        platform=Platform.objects.get(slug="instagram"),
+        unit="instances",
+        raw="12",
+        user=colleague,
+        document=document,
+    ).figure
+    release = release_create(campaign=campaign, name="First release", user=owner)
+    reminders_sweep(today=NOW.date())
+    issued = token_create(user=owner, name="laptop")
+    return World(
+        campaign=campaign.pk,
+        request=answered.pk,
+        pending_request=pending.pk,
+        response=response.pk,
+        document=document.pk,
+        figure=figure.pk,
+        release=release.pk,
+        reminder=Reminder.objects.get(request=pending, recipient=owner).pk,
+        token=issued.token.pk,
+        token_key=issued.key,
+    )

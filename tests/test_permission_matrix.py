@@ -1,0 +1,397 @@
+"""Who gets which status code: every endpoint under /api/v1/ x every method x six callers.
+
+The world (tests/api_world.py) is one unpublished campaign of `owner`, with a request, a
+response, a document, a figure, a release, a reminder and a token. The rules the table follows:
+
+- no credentials: 401, except the schema and its docs, which are public (and the reports that
+  FOI_PUBLIC_ENDPOINTS names; by default none);
+- a method the endpoint does not have: 405, once the caller is signed in and, where the view
+  checks roles (campaigns, requests, responses, figures, releases), has a role that may write
+  there; a role that may not write gets 403 first;
+- a consumer may not write (403); data entry records responses, documents and figures on any
+  campaign but may not create campaigns, requests or releases (403);
+- something of the owner's unpublished campaign that the caller may not see or change: 404, so
+  its existence does not leak; an id of it in a body or a query string is bad input: 400
+  ("no campaign N that you can ...").
+
+HEAD answers as GET does and OPTIONS describes the endpoint, so the table holds GET, POST, PUT,
+PATCH and DELETE. The `.json`-style format suffix routes are the same views as the routes
+without one.
+
+`test_it_has_a_row_for_every_route_and_method` walks the URL resolver, so a new endpoint or
+method fails until it has its rows here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+import time_machine
+import yaml
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+
+from accounts.models import ApiToken
+from requests_app.models import Campaign, FoiRequest, ReminderPreference, RequestEvent
+from responses_app.models import DatasetRelease, Document, Figure, FoiResponse
+from tests.api_world import NOW, documents_in, documents_restore, world_build
+
+CALLERS = ("anonymous", "consumer", "owner", "outsider", "data_entry", "staff")
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+UNSAFE = "POST PUT PATCH DELETE"
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A multipart body with one file."""
+
+    name: str
+    content: bytes
+    fields: tuple[tuple[str, str], ...] = ()
+
+    def body(self) -> dict:
+        return {"file": SimpleUploadedFile(self.name, self.content), **dict(self.fields)}
+
+
+CAMPAIGN = {
+    "title": "Online grooming by platform",
+    "question": "How many sexual communication with a child offences were recorded, by platform?",
+    "period_start": "2019-10-01",
+    "period_end": "2020-09-30",
+}
+SEND = {"forces": ["essex"], "sent_on": "2026-03-02"}
+REQUEST = {"campaign": "{campaign}", "force": "essex"}
+EVENT = {"kind": "acknowledged", "on": "2026-02-04"}
+RESPONSE = {"request": "{pending_request}", "received_on": "2026-03-03", "outcome": "not_held"}
+FIGURE = {
+    "response": "{response}",
+    "period_start": "2019-10-01",
+    "period_end": "2020-09-30",
+    "offence": "child-sexual-offences",
+    "platform": "snapchat",
+    "raw": "<5",
+}
+RELEASE = {"campaign": "{campaign}", "name": "Corrected release"}
+PDF = Upload("kent-reply.pdf", b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n")
+FIGURES_CSV = Upload(
+    "kent-figures.csv",
+    b"period_start,period_end,offence,platform,value,unit,note\n"
+    b"2019-10-01,2020-09-30,child-sexual-offences,WhatsApp,7,instances,\n",
+)
+OF_THE_CAMPAIGN = "campaign={campaign}"
+DOCS = "/api/v1/docs/"
+
+# path, methods, body, status for each of CALLERS:
+#   anonymous, consumer, owner, outsider, data_entry, staff
+TABLE = [
+    ("/api/v1/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    ("/api/v1/", UNSAFE, None, (401, 405, 405, 405, 405, 405)),
+    ("/api/v1/schema/", "GET", None, (200, 200, 200, 200, 200, 200)),
+    ("/api/v1/schema/", UNSAFE, None, (405, 405, 405, 405, 405, 405)),
+    (DOCS, "GET", None, (200, 200, 200, 200, 200, 200)),
+    (DOCS, UNSAFE, None, (405, 405, 405, 405, 405, 405)),
+    # Reference lists: any signed-in caller reads them; nobody changes them through the API.
+    ("/api/v1/forces/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    ("/api/v1/forces/", UNSAFE, None, (401, 405, 405, 405, 405, 405)),
+    ("/api/v1/forces/kent/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    ("/api/v1/forces/kent/", UNSAFE, None, (401, 405, 405, 405, 405, 405)),
+    ("/api/v1/platforms/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    ("/api/v1/platforms/", UNSAFE, None, (401, 405, 405, 405, 405, 405)),
+    ("/api/v1/platforms/instagram/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    ("/api/v1/platforms/instagram/", UNSAFE, None, (401, 405, 405, 405, 405, 405)),
+    ("/api/v1/owners/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    ("/api/v1/owners/", UNSAFE, None, (401, 405, 405, 405, 405, 405)),
+    ("/api/v1/owners/meta/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    ("/api/v1/owners/meta/", UNSAFE, None, (401, 405, 405, 405, 405, 405)),
+    ("/api/v1/offences/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    ("/api/v1/offences/", UNSAFE, None, (401, 405, 405, 405, 405, 405)),
+    ("/api/v1/offences/child-sexual-offences/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    ("/api/v1/offences/child-sexual-offences/", UNSAFE, None, (401, 405, 405, 405, 405, 405)),
+    # Campaigns: researchers create; the owner's team and staff change; data entry reads all.
+    ("/api/v1/campaigns/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    ("/api/v1/campaigns/", "POST", CAMPAIGN, (401, 403, 201, 201, 403, 201)),
+    ("/api/v1/campaigns/", "PUT PATCH DELETE", None, (401, 403, 405, 405, 403, 405)),
+    ("/api/v1/campaigns/{campaign}/", "GET", None, (401, 404, 200, 404, 200, 200)),
+    ("/api/v1/campaigns/{campaign}/", "PUT", CAMPAIGN, (401, 403, 200, 404, 403, 200)),
+    (
+        "/api/v1/campaigns/{campaign}/",
+        "PATCH",
+        {"title": "Renamed"},
+        (401, 403, 200, 404, 403, 200),
+    ),
+    ("/api/v1/campaigns/{campaign}/", "POST DELETE", None, (401, 403, 405, 405, 403, 405)),
+    ("/api/v1/campaigns/{campaign}/send/", "POST", SEND, (401, 403, 201, 404, 403, 201)),
+    ("/api/v1/campaigns/{campaign}/send/", "GET", None, (401, 405, 405, 405, 405, 405)),
+    (
+        "/api/v1/campaigns/{campaign}/send/",
+        "PUT PATCH DELETE",
+        None,
+        (401, 403, 405, 405, 403, 405),
+    ),
+    # Requests: the campaign's team and staff create and edit; data entry adds events.
+    ("/api/v1/requests/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    ("/api/v1/requests/", "POST", REQUEST, (401, 403, 201, 400, 403, 201)),
+    ("/api/v1/requests/", "PUT PATCH DELETE", None, (401, 403, 405, 405, 403, 405)),
+    ("/api/v1/requests/{request}/", "GET", None, (401, 404, 200, 404, 200, 200)),
+    (
+        "/api/v1/requests/{request}/",
+        "PUT PATCH",
+        {"reference": "K/1"},
+        (401, 403, 200, 404, 403, 200),
+    ),
+    ("/api/v1/requests/{request}/", "POST DELETE", None, (401, 403, 405, 405, 403, 405)),
+    ("/api/v1/requests/{request}/events/", "GET", None, (401, 404, 200, 404, 200, 200)),
+    ("/api/v1/requests/{pending_request}/events/", "POST", EVENT, (401, 403, 201, 404, 201, 201)),
+    (
+        "/api/v1/requests/{request}/events/",
+        "PUT PATCH DELETE",
+        None,
+        (401, 403, 405, 405, 403, 405),
+    ),
+    # Reminders: each person's own; staff see everyone's.
+    ("/api/v1/reminders/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    ("/api/v1/reminders/", UNSAFE, None, (401, 405, 405, 405, 405, 405)),
+    ("/api/v1/reminders/{reminder}/", "GET", None, (401, 404, 200, 404, 404, 200)),
+    ("/api/v1/reminders/{reminder}/", UNSAFE, None, (401, 405, 405, 405, 405, 405)),
+    ("/api/v1/reminders/preference/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    (
+        "/api/v1/reminders/preference/",
+        "PUT",
+        {"receives_reminders": False},
+        (401, 200, 200, 200, 200, 200),
+    ),
+    ("/api/v1/reminders/preference/", "POST PATCH DELETE", None, (401, 405, 405, 405, 405, 405)),
+    # Responses and their documents: researchers on their team's campaigns, data entry anywhere.
+    ("/api/v1/responses/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    ("/api/v1/responses/", "POST", RESPONSE, (401, 403, 201, 400, 201, 201)),
+    ("/api/v1/responses/", "PUT PATCH DELETE", None, (401, 403, 405, 405, 405, 405)),
+    ("/api/v1/responses/{response}/", "GET", None, (401, 404, 200, 404, 200, 200)),
+    (
+        "/api/v1/responses/{response}/",
+        "PUT",
+        {"outcome": "partly_granted", "caveats": "Instagram and Facebook are counted together."},
+        (401, 403, 200, 404, 200, 200),
+    ),
+    (
+        "/api/v1/responses/{response}/",
+        "PATCH",
+        {"caveats": "Counted from the crime recording system."},
+        (401, 403, 200, 404, 200, 200),
+    ),
+    ("/api/v1/responses/{response}/", "POST DELETE", None, (401, 403, 405, 405, 405, 405)),
+    ("/api/v1/responses/{response}/documents/", "GET", None, (401, 404, 200, 404, 200, 200)),
+    ("/api/v1/responses/{response}/documents/", "POST", PDF, (401, 403, 201, 404, 201, 201)),
+    (
+        "/api/v1/responses/{response}/documents/",
+        "PUT PATCH DELETE",
+        None,
+        (401, 403, 405, 405, 405, 405),
+    ),
+    ("/api/v1/responses/{response}/import/", "POST", FIGURES_CSV, (401, 403, 201, 404, 201, 201)),
+    ("/api/v1/responses/{response}/import/", "GET", None, (401, 405, 405, 405, 405, 405)),
+    (
+        "/api/v1/responses/{response}/import/",
+        "PUT PATCH DELETE",
+        None,
+        (401, 403, 405, 405, 405, 405),
+    ),
+    ("/api/v1/documents/{document}/", "GET", None, (401, 404, 200, 404, 200, 200)),
+    ("/api/v1/documents/{document}/", UNSAFE, None, (401, 405, 405, 405, 405, 405)),
+    ("/api/v1/documents/{document}/download/", "GET", None, (401, 404, 200, 404, 200, 200)),
+    ("/api/v1/documents/{document}/download/", UNSAFE, None, (401, 405, 405, 405, 405, 405)),
+    # Figures: as responses; the world's figure was keyed by the colleague, so others verify it.
+    ("/api/v1/figures/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    ("/api/v1/figures/", "POST", FIGURE, (401, 403, 201, 400, 201, 201)),
+    ("/api/v1/figures/", "PUT PATCH DELETE", None, (401, 403, 405, 405, 405, 405)),
+    ("/api/v1/figures/{figure}/", "GET", None, (401, 404, 200, 404, 200, 200)),
+    ("/api/v1/figures/{figure}/", "PUT PATCH", {"raw": "13"}, (401, 403, 200, 404, 200, 200)),
+    ("/api/v1/figures/{figure}/", "DELETE", None, (401, 403, 204, 404, 204, 204)),
+    ("/api/v1/figures/{figure}/", "POST", None, (401, 403, 405, 405, 405, 405)),
+    ("/api/v1/figures/{figure}/verify/", "POST", None, (401, 403, 200, 404, 200, 200)),
+    ("/api/v1/figures/{figure}/verify/", "GET", None, (401, 405, 405, 405, 405, 405)),
+    ("/api/v1/figures/{figure}/verify/", "PUT PATCH DELETE", None, (401, 403, 405, 405, 405, 405)),
+    ("/api/v1/figures/mismatches/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    ("/api/v1/figures/mismatches/", UNSAFE, None, (401, 403, 405, 405, 405, 405)),
+    ("/api/v1/figures/template/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    ("/api/v1/figures/template/", UNSAFE, None, (401, 403, 405, 405, 405, 405)),
+    # Reports: signed-in callers only (FOI_PUBLIC_ENDPOINTS is empty by default); each sees
+    # the campaigns it may see, so naming another's unpublished campaign is a bad filter.
+    ("/api/v1/aggregates/?group_by=platform", "GET", None, (401, 200, 200, 200, 200, 200)),
+    (
+        f"/api/v1/aggregates/?group_by=platform&{OF_THE_CAMPAIGN}",
+        "GET",
+        None,
+        (401, 400, 200, 400, 200, 200),
+    ),
+    ("/api/v1/aggregates/", UNSAFE, None, (401, 405, 405, 405, 405, 405)),
+    ("/api/v1/dataset/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    (f"/api/v1/dataset/?{OF_THE_CAMPAIGN}", "GET", None, (401, 400, 200, 400, 200, 200)),
+    ("/api/v1/dataset/", UNSAFE, None, (401, 405, 405, 405, 405, 405)),
+    # Releases: researchers freeze their team's campaigns; readers as for the campaign.
+    ("/api/v1/releases/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    ("/api/v1/releases/", "POST", RELEASE, (401, 403, 201, 400, 403, 201)),
+    ("/api/v1/releases/", "PUT PATCH DELETE", None, (401, 403, 405, 405, 403, 405)),
+    ("/api/v1/releases/{release}/", "GET", None, (401, 404, 200, 404, 200, 200)),
+    ("/api/v1/releases/{release}/", UNSAFE, None, (401, 403, 405, 405, 403, 405)),
+    ("/api/v1/releases/{release}/dataset/", "GET", None, (401, 404, 200, 404, 200, 200)),
+    ("/api/v1/releases/{release}/dataset/", UNSAFE, None, (401, 405, 405, 405, 405, 405)),
+    # API tokens: everyone signed in manages their own; another's token is a 404, even to staff.
+    ("/api/v1/tokens/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    ("/api/v1/tokens/", "POST", {"name": "phone"}, (401, 201, 201, 201, 201, 201)),
+    ("/api/v1/tokens/", "PUT PATCH DELETE", None, (401, 405, 405, 405, 405, 405)),
+    ("/api/v1/tokens/{token}/", "GET", None, (401, 404, 200, 404, 404, 404)),
+    ("/api/v1/tokens/{token}/", "DELETE", None, (401, 404, 204, 404, 404, 404)),
+    ("/api/v1/tokens/{token}/", "POST PUT PATCH", None, (401, 405, 405, 405, 405, 405)),
+]
+
+CASES = [
+    pytest.param(path, method, body, who, code, id=f"{method} {path} {who} {code}")
+    for path, methods, body, codes in TABLE
+    for method in methods.split()
+    for who, code in zip(CALLERS, codes, strict=True)
+]
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttles():
+    # The throttles count in the cache, which would otherwise carry over from test to test.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Built once, in a transaction rolled back after the module's last test. Each test runs in
+    a savepoint inside it (pytest-django's `db`), so what one test writes the next never sees;
+    building the world for each of the module's thousand cases would take minutes."""
+    saved = documents_in(tmp_path_factory.mktemp("documents"))
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHER),
+        transaction.atomic(),
+    ):
+        with time_machine.travel(NOW, tick=False):
+            built = world_build()
+        yield built
+        transaction.set_rollback(True)
+    documents_restore(saved)
+
+
+def filled(value, ids: dict[str, int]):
+    """The row's path or body with the world's ids in place of `{campaign}` and the like."""
+    if isinstance(value, str):
+        text = value.format(**ids)
+        return int(text) if value.startswith("{") and text.isdigit() else text
+    if isinstance(value, dict):
+        return {key: filled(item, ids) for key, item in value.items()}
+    return value
+
+
+def error_of(response) -> dict:
+    if response["Content-Type"].startswith("application/vnd.oai.openapi"):
+        # The schema's view answers in the schema's own format (YAML unless JSON is asked for).
+        return yaml.safe_load(response.content)
+    return response.json()
+
+
+def written() -> tuple:
+    """Everything a refused request might have changed."""
+    return (
+        [model.objects.count() for model in (Campaign, FoiRequest, RequestEvent, FoiResponse)],
+        [model.objects.count() for model in (Document, Figure, DatasetRelease, ApiToken)],
+        list(ReminderPreference.objects.values_list("user_id", "receives_reminders")),
+        list(Campaign.objects.values_list("title", "question", "published")),
+        list(FoiRequest.objects.values_list("reference", "status")),
+        list(FoiResponse.objects.values_list("outcome", "caveats")),
+        list(Figure.objects.values_list("raw", "verified")),
+        list(ApiToken.objects.values_list("revoked_at", flat=True)),
+    )
+
+
+@pytest.mark.parametrize(("path", "method", "body", "who", "expected"), CASES)
+def test_it_answers_each_caller_with_the_status_in_the_table(
+    request, db, client_for, world, path, method, body, who, expected
+):
+    client = client_for(None if who == "anonymous" else request.getfixturevalue(who))
+    before = written()
+    send = getattr(client, method.lower())
+    url = filled(path, world.ids())
+    with time_machine.travel(NOW, tick=False):
+        if isinstance(body, Upload):
+            response = send(url, body.body(), format="multipart")
+        else:
+            response = send(url, filled(body, world.ids()))
+    assert response.status_code == expected, getattr(response, "content", b"")[:500]
+    if expected >= 400:
+        assert written() == before
+        if path != DOCS:  # an HTML page, whose refusals are HTML pages too
+            assert set(error_of(response)) == {"detail", "errors"}
+
+
+# --------------------------------------------------------------------------------------------
+# The table covers every route
+# --------------------------------------------------------------------------------------------
+
+
+def api_routes(patterns=None, prefix: str = "") -> dict[str, set[str]]:
+    """{url name: the methods its view answers} for every route under /api/v1/."""
+    routes: dict[str, set[str]] = {}
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            for name, methods in api_routes(pattern.url_patterns, route).items():
+                routes.setdefault(name, set()).update(methods)
+        elif isinstance(pattern, URLPattern) and route.startswith("api/v1/"):
+            routes.setdefault(pattern.name, set()).update(methods_of(pattern.callback))
+    return routes
+
+
+def methods_of(view) -> set[str]:
+    actions = getattr(view, "actions", None)  # a viewset's route: the methods it maps
+    if actions is not None:
+        names = set(actions)
+    else:
+        view_class = getattr(view, "cls", None) or view.view_class
+        names = {name for name in view_class.http_method_names if hasattr(view_class, name)}
+    # HEAD answers as GET (DRF adds it to a viewset's map on the first GET) and OPTIONS
+    # describes the route; the table holds GET and the four methods that write.
+    return {name.upper() for name in names} - {"HEAD", "OPTIONS"}
+
+
+class AnyId(dict):
+    def __missing__(self, name: str) -> int:
+        return 1
+
+
+def route_of(path: str) -> str:
+    """The url name of a row's path (ids need only have the right shape)."""
+    return resolve(path.format_map(AnyId()).split("?")[0]).url_name
+
+
+def test_it_has_a_row_for_every_route_and_method():
+    routes = api_routes()
+    assert {"api-root", "schema", "api-docs", "figure-verify", "release-dataset"} <= set(routes)
+    rows = {(route_of(path), method) for path, methods, _, _ in TABLE for method in methods.split()}
+    missing = [
+        (name, method) for name in routes for method in METHODS if (name, method) not in rows
+    ]
+    assert missing == []
+    beyond_the_table = {name: methods - set(METHODS) for name, methods in routes.items()}
+    assert {name: extra for name, extra in beyond_the_table.items() if extra} == {}
+
+
+def test_it_expects_405_exactly_where_the_view_lacks_the_method():
+    routes = api_routes()
+    wrong = [
+        (path, method)
+        for path, methods, _, codes in TABLE
+        for method in methods.split()
+        if (405 in codes) == (method in routes[route_of(path)])
+    ]
+    assert wrong == []
