@@ -47,9 +47,13 @@ def roles_create() -> None:
         Group.objects.get_or_create(name=name)
 
 
+def _as_timeline(events: Iterable[RequestEvent]) -> list[TimelineEvent]:
+    return [TimelineEvent(kind=e.kind, on=e.on, until=e.until) for e in events]
+
+
 def _timeline(request: FoiRequest, extra: Iterable[RequestEvent] = ()) -> list[TimelineEvent]:
     events = [*request.events.order_by("on", "id"), *extra] if request.pk else list(extra)
-    return [TimelineEvent(kind=e.kind, on=e.on, until=e.until) for e in events]
+    return _as_timeline(events)
 
 
 def _recompute(request: FoiRequest, calendar: WorkingCalendar, timeline) -> None:
@@ -246,7 +250,7 @@ def requests_recompute(*, regime: str) -> int:
     changed = []
     for request in open_requests:
         events = sorted(request.events.all(), key=lambda e: (e.on, e.id))
-        _recompute(request, calendar, [TimelineEvent(e.kind, e.on, e.until) for e in events])
+        _recompute(request, calendar, _as_timeline(events))
         changed.append(request)
     FoiRequest.objects.bulk_update(changed, DEADLINE_FIELDS, batch_size=500)
     return len(changed)
