@@ -319,6 +319,19 @@ class FigureAdmin(SimpleHistoryAdmin):
     search_fields = ["raw", "platform__name", "response__request__force__name"]
     raw_id_fields = ["response", "document"]
     actions = ["confirm_figures"]
+    # Worked out by the services from the raw text, the platform and the people involved.
+    derived = [
+        "status",
+        "low",
+        "high",
+        "owner",
+        "entered_by",
+        "verified",
+        "verified_by",
+        "disputed",
+        "disputed_raw",
+        "disputed_by",
+    ]
     fields = [
         "response",
         "period_start",
@@ -333,28 +346,7 @@ class FigureAdmin(SimpleHistoryAdmin):
         "sheet",
         "cell",
         "page",
-        "status",
-        "low",
-        "high",
-        "owner",
-        "entered_by",
-        "verified",
-        "verified_by",
-        "disputed",
-        "disputed_raw",
-        "disputed_by",
-    ]
-    derived = [
-        "status",
-        "low",
-        "high",
-        "owner",
-        "entered_by",
-        "verified",
-        "verified_by",
-        "disputed",
-        "disputed_raw",
-        "disputed_by",
+        *derived,
     ]
 
     def get_readonly_fields(self, request, obj=None):
