@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from django.http import FileResponse, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -18,7 +19,7 @@ from responses_app.filters import FigureFilter, FoiResponseFilter
 from responses_app.importing.reading import ImportRefused
 from responses_app.importing.shapes import FigureDraft
 from responses_app.importing.template import long_template_csv
-from responses_app.models import OffenceCategory, Platform, PlatformOwner
+from responses_app.models import OffenceCategory, Platform, PlatformOwner, PlatformOwnership
 from responses_app.serializers import (
     DocumentSerializer,
     DocumentUploadSerializer,
@@ -40,7 +41,11 @@ PREVIEW_ROWS = 50
 class PlatformViewSet(viewsets.ReadOnlyModelViewSet):
     """Platforms with their aliases and owners over time."""
 
-    queryset = Platform.objects.prefetch_related("aliases", "ownerships__owner")
+    # The owners come with their ownerships in one query: a page costs count, platforms,
+    # aliases and ownerships, whatever its size.
+    queryset = Platform.objects.prefetch_related(
+        "aliases", Prefetch("ownerships", PlatformOwnership.objects.select_related("owner"))
+    )
     serializer_class = PlatformSerializer
     lookup_field = "slug"
     ordering_fields = ["name", "slug"]

@@ -22,7 +22,7 @@ def test_it_lists_the_reference_lists_by_slug_in_constant_queries(
     client_for, consumer, django_assert_num_queries
 ):
     client = client_for(consumer)
-    with django_assert_num_queries(5):  # count, platforms, aliases, ownerships, owners
+    with django_assert_num_queries(4):  # count, platforms, aliases, ownerships with owners
         answer = client.get("/api/v1/platforms/?page_size=100")
     instagram = next(p for p in answer.json()["results"] if p["slug"] == "instagram")
     assert sorted(instagram["aliases"]) == ["IG", "Insta gram", "insta"]
