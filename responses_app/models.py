@@ -197,19 +197,30 @@ class Document(models.Model):
 class Figure(models.Model):
     """One count as the force gave it: the raw text and what it means as an interval."""
 
-    response = models.ForeignKey(FoiResponse, on_delete=models.CASCADE, related_name="figures")
+    # Figures are written in bulk by imports, so every index costs: a foreign key whose column
+    # leads a composite index below takes no index of its own (db_index=False).
+    response = models.ForeignKey(
+        FoiResponse, on_delete=models.CASCADE, related_name="figures", db_index=False
+    )
     period_start = models.DateField()
     period_end = models.DateField()
-    offence = models.ForeignKey(OffenceCategory, on_delete=models.PROTECT, related_name="+")
+    offence = models.ForeignKey(
+        OffenceCategory, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     platform = models.ForeignKey(
-        Platform, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Platform, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     platform_scope = models.CharField(
         max_length=20, choices=PlatformScope.choices, default=PlatformScope.NAMED
     )
     # Copied from the ownership valid at the period's start so aggregates group in one query.
     owner = models.ForeignKey(
-        PlatformOwner, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        PlatformOwner,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     unit = models.CharField(max_length=20, choices=Unit.choices, default=Unit.INSTANCES)
     raw = models.CharField(max_length=100, help_text="The value as the force wrote it.")
@@ -231,15 +242,37 @@ class Figure(models.Model):
     entered_at = models.DateTimeField(auto_now_add=True)
     verified = models.BooleanField(default=False)
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # a partial index below: a new figure is not verified yet
     )
     # A second person keyed a different value: kept here until someone corrects the figure.
     disputed = models.BooleanField(default=False)
     disputed_raw = models.CharField(max_length=100, blank=True)
     disputed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # a partial index below: a new figure is not disputed
     )
-    history = HistoricalRecords()
+    # History is read by figure (`id`) and by date; its copies of the foreign keys need no index.
+    history = HistoricalRecords(
+        no_db_index=[
+            "response",
+            "offence",
+            "platform",
+            "owner",
+            "document",
+            "entered_by",
+            "verified_by",
+            "disputed_by",
+        ]
+    )
 
     class Meta:
         ordering = ["response_id", "period_start", "offence_id", "platform_id", "id"]
@@ -284,6 +317,17 @@ class Figure(models.Model):
             # The verification queue and the disagreement list are small slices of the table.
             models.Index(fields=["id"], name="figure_unverified", condition=Q(verified=False)),
             models.Index(fields=["id"], name="figure_disputed", condition=Q(disputed=True)),
+            # For SET NULL when a person is deleted; rows without one are never looked up.
+            models.Index(
+                fields=["verified_by"],
+                name="figure_verified_by",
+                condition=Q(verified_by__isnull=False),
+            ),
+            models.Index(
+                fields=["disputed_by"],
+                name="figure_disputed_by",
+                condition=Q(disputed_by__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

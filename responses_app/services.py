@@ -16,15 +16,14 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
 
 from requests_app.models import FoiRequest
 from requests_app.services import request_record_event
 from requests_app.status import EventKind
 from responses_app import documents
-from responses_app.importing.lookups import ReferenceMaps
-from responses_app.importing.reading import ImportRefused, RowError, open_sheet
-from responses_app.importing.shapes import FigureDraft, Layout, read_drafts
+from responses_app.importing.checking import FigureReading
+from responses_app.importing.shapes import FigureDraft, Layout
+from responses_app.importing.storing import figures_store
 from responses_app.models import (
     EXEMPTIONS,
     Document,
@@ -40,7 +39,6 @@ from responses_app.models import (
 from responses_app.values import ValueRejected, parse_value
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
-IMPORT_BATCH = 2000
 
 
 def reference_lists_load(
@@ -380,20 +378,20 @@ def figures_import(
 ) -> ImportResult:
     """Import a CSV or XLSX table of figures, all or nothing: any bad row raises ImportRefused
     listing every bad row by number and column, and nothing is written. Unless given an
-    already attached document, the file is attached to the response as the figures' source."""
-    drafts, warnings = figures_read(response=response, content=content, layout=layout)
-    result = ImportResult(drafts=drafts, warnings=warnings)
+    already attached document, the file is attached to the response as the figures' source.
+    A dry run returns the drafts it would create."""
     if dry_run:
-        return result
+        drafts, warnings = figures_read(response=response, content=content, layout=layout)
+        return ImportResult(drafts=drafts, warnings=warnings)
+    reading = FigureReading(response=response, content=content, layout=layout)
     with transaction.atomic():
         if document is None:
             document = document_attach(response=response, name=name, content=content, user=user)
-        for start in range(0, len(drafts), IMPORT_BATCH):
-            batch = drafts[start : start + IMPORT_BATCH]
-            figures = [_figure_from(d, response, document, user) for d in batch]
-            bulk_create_with_history(figures, Figure, batch_size=IMPORT_BATCH, default_user=user)
-    result.created, result.document = len(drafts), document
-    return result
+        # Figures are written while the file is still being read; a problem anywhere raises
+        # here and the transaction takes back everything, the document included.
+        created = figures_store(reading.drafts(), response=response, document=document, user=user)
+        reading.refuse_if_wrong()
+    return ImportResult(drafts=[], warnings=reading.warnings, created=created, document=document)
 
 
 def figures_read(
@@ -401,70 +399,7 @@ def figures_read(
 ) -> tuple[list[FigureDraft], list[str]]:
     """Every figure the file would create, checked against the reference lists and against the
     response's figures already stored (one query each, whatever the number of rows)."""
-    sheet = open_sheet(content, sheet_name=layout.sheet)
-    maps = ReferenceMaps.load()
-    threshold = response.request.force.suppression_threshold
-    existing = set(
-        (s, e, o, p or 0, scope, u)
-        for s, e, o, p, scope, u in response.figures.values_list(
-            "period_start", "period_end", "offence_id", "platform_id", "platform_scope", "unit"
-        )
-    )
-    seen: dict[tuple, int] = {}
-    drafts: list[FigureDraft] = []
-    errors: list[RowError] = []
-    for item in read_drafts(sheet, layout, maps, threshold):
-        if isinstance(item, RowError):
-            errors.append(item)
-            continue
-        key = item.key()
-        if key in seen:
-            errors.append(
-                RowError(
-                    item.row,
-                    item.cell.rstrip("0123456789"),
-                    f"The same figure is already in row {seen[key]} of the file.",
-                )
-            )
-        elif key in existing:
-            errors.append(
-                RowError(
-                    item.row,
-                    item.cell.rstrip("0123456789"),
-                    "This response already has this figure; correct it instead.",
-                )
-            )
-        else:
-            seen[key] = item.row
-            item.owner_id = maps.owner_id(item.platform_id, item.period_start)
-            drafts.append(item)
-    # A formula or hidden cell is reported once, for what it is, not again as a bad value.
-    flagged = {(e.row, e.column) for e in sheet.errors}
-    errors = [e for e in errors if (e.row, e.column) not in flagged] + sheet.errors
-    if not errors and not drafts:
-        errors.append(RowError(None, "file", "The file has a header but no figures."))
-    if errors:
-        raise ImportRefused(sorted(errors, key=lambda e: (e.row or 0, e.column)))
-    return drafts, sheet.warnings
-
-
-def _figure_from(draft: FigureDraft, response, document, user) -> Figure:
-    return Figure(
-        response=response,
-        period_start=draft.period_start,
-        period_end=draft.period_end,
-        offence_id=draft.offence_id,
-        platform_id=draft.platform_id,
-        platform_scope=draft.platform_scope,
-        owner_id=draft.owner_id,
-        unit=draft.unit,
-        raw=draft.raw,
-        status=draft.status,
-        low=draft.low,
-        high=draft.high,
-        note=draft.note,
-        document=document,
-        sheet=draft.sheet,
-        cell=draft.cell,
-        entered_by=user,
-    )
+    reading = FigureReading(response=response, content=content, layout=layout)
+    drafts = list(reading.drafts())
+    reading.refuse_if_wrong()
+    return drafts, reading.warnings

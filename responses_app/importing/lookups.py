@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -25,7 +26,9 @@ SCOPE_WORDS = {
 }
 
 
+@functools.lru_cache(maxsize=4096, typed=True)
 def normalise(name: object) -> str:
+    # Cached: an import asks for the same few platform and offence names on every row.
     return re.sub(r"\s+", " ", str(name or "")).strip().casefold()
 
 

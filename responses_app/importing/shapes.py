@@ -8,6 +8,7 @@ with the user saying what each column means. Formats and spellings: docs/figures
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -110,37 +111,29 @@ def _long(header, rows, sheet_name, layout, maps, threshold):
     if missing:
         yield RowError(number, "", f"The header row lacks: {', '.join(missing)}.")
         return
+    letters = {name: column_letter(index) for name, index in columns.items()}
     for number, values in rows:
         try:
-            yield _long_row(number, values, columns, sheet_name, maps, threshold, layout.unit)
+            yield _long_row(number, values, columns, letters, sheet_name, maps, threshold, layout)
         except RowProblem as problem:
             yield RowError(number, problem.column, str(problem))
 
 
-def _cell(values: list, columns: dict[str, int], name: str) -> object:
-    index = columns.get(name)
-    return values[index] if index is not None and index < len(values) else None
-
-
-def _long_row(number, values, columns, sheet_name, maps, threshold, default_unit) -> FigureDraft:
-    def get(name):
-        return _cell(values, columns, name)
-
-    def letter(name):
-        return column_letter(columns[name])
-
-    start = _date(get("period_start"), letter("period_start"))
-    end = _date(get("period_end"), letter("period_end"))
+def _long_row(number, values, columns, letters, sheet_name, maps, threshold, layout):
+    # Runs once per row of a file of up to hundreds of thousands: no closures, few calls.
+    cells = {name: values[i] if i < len(values) else None for name, i in columns.items()}
+    start = _date(cells["period_start"], letters["period_start"])
+    end = _date(cells["period_end"], letters["period_end"])
     if end < start:
         raise RowProblem(
-            letter("period_end"), f"The period ends ({end}) before it starts ({start})."
+            letters["period_end"], f"The period ends ({end}) before it starts ({start})."
         )
-    offence = _lookup(maps.offence, get("offence"), letter("offence"))
-    scope, platform = _lookup(maps.platform, get("platform"), letter("platform"))
-    unit = _unit(get("unit"), letter("unit") if "unit" in columns else "", default_unit)
-    note = str(get("note") or "").strip()
+    offence = _lookup(maps.offence, cells["offence"], letters["offence"])
+    scope, platform = _lookup(maps.platform, cells["platform"], letters["platform"])
+    unit = _unit(cells.get("unit"), letters.get("unit", ""), layout.unit)
+    note = str(cells.get("note") or "").strip()
     if len(note) > 500:
-        raise RowProblem(letter("note"), "The note is longer than 500 characters.")
+        raise RowProblem(letters["note"], "The note is longer than 500 characters.")
     return _draft(
         number,
         start,
@@ -149,8 +142,8 @@ def _long_row(number, values, columns, sheet_name, maps, threshold, default_unit
         platform,
         scope,
         unit,
-        get("value"),
-        (sheet_name, letter("value")),
+        cells["value"],
+        (sheet_name, letters["value"]),
         threshold,
         note,
     )
@@ -208,6 +201,7 @@ def _unit(value: object, letter: str, default: str) -> str:
 _UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
+@functools.lru_cache(maxsize=4096, typed=True)
 def parse_date(value: object) -> dt.date:
     """ISO dates (2019-10-01), UK day-first dates (01/10/2019) and spreadsheet date cells."""
     if isinstance(value, dt.datetime):

@@ -1,6 +1,6 @@
 import pytest
 
-from responses_app.values import ParsedValue, ValueRejected, parse_value
+from responses_app.values import ParsedValue, ValueRejected, ValueStatus, parse_value
 
 REPORTED, ZERO, SUPPRESSED = "reported", "zero", "suppressed"
 
@@ -75,3 +75,13 @@ def test_it_refuses_what_is_not_a_figure_with_a_reason(raw, reason):
 def test_it_refuses_a_star_when_the_threshold_leaves_no_room():
     with pytest.raises(ValueRejected, match="threshold is 1"):
         parse_value("*", threshold=1)
+
+
+def test_the_cache_keeps_a_number_and_a_yes_apart():
+    # parse_value is memoised for imports; True == 1 in Python, but True is not a figure.
+    assert parse_value(1) == ParsedValue(ValueStatus.REPORTED, 1, 1)
+    assert parse_value(1.0) == ParsedValue(ValueStatus.REPORTED, 1, 1)
+    with pytest.raises(ValueRejected, match="not a figure"):
+        parse_value(True)
+    assert parse_value("*", threshold=10) == ParsedValue(ValueStatus.SUPPRESSED, 1, 9)
+    assert parse_value("*", threshold=5) == ParsedValue(ValueStatus.SUPPRESSED, 1, 4)
