@@ -344,7 +344,11 @@ class Reminder(models.Model):
     """One reminder of one clock to one person. The unique row is the claim: a second sweep, or
     a second worker at the same moment, cannot claim the same reminder again."""
 
-    request = models.ForeignKey(FoiRequest, on_delete=models.CASCADE, related_name="reminders")
+    # No index of its own: the unique claim below leads with the request, and a sweep writes
+    # reminders by the hundred thousand, so every index costs.
+    request = models.ForeignKey(
+        FoiRequest, on_delete=models.CASCADE, related_name="reminders", db_index=False
+    )
     kind = models.CharField(max_length=40, choices=ReminderKind.choices)
     deadline = models.DateField(
         help_text="The date of the clock it was for; when an event moves the clock, the new "

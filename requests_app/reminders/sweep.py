@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
 
+from foitracker.db import server_bound_cursor
 from requests_app.models import (
     Campaign,
     FoiRequest,
@@ -246,9 +247,9 @@ def _reminders_insert(rows: list[tuple]) -> None:
     names = ["request", "kind", "deadline", "recipient", "digest"]
     fields = [Reminder._meta.get_field(name) for name in names]
     columns = ", ".join(field.column for field in fields)
-    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
+    arrays = ", ".join(f"%b::{field.db_type(connection)}[]" for field in fields)
     table = Reminder._meta.db_table
-    with connection.cursor() as cursor:
+    with server_bound_cursor() as cursor:
         cursor.execute(
             # Table and column names come from the model; every value is a parameter.
             f"INSERT INTO {table} ({columns}, created_at) "
