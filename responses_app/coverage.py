@@ -7,7 +7,15 @@ import datetime as dt
 import json
 from collections import Counter
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 
 from requests_app.models import FoiRequest
 from requests_app.status import STILL_OPEN, Status
@@ -43,12 +51,17 @@ def _classify(row: dict, today: dt.date) -> str:
 def coverage(requests: QuerySet[FoiRequest], *, today: dt.date) -> dict:
     """Where every force asked stands; one query, classified here (one row per force asked)."""
     latest = FoiResponse.objects.filter(request=OuterRef("pk")).order_by("-received_on", "-id")
+    # The requests answered with figures, found once for the whole scope (a hashed list the
+    # database probes for each request) from the answers, one index probe each: a check per
+    # request went through the answers table once per request, 4 s over 100,000 requests.
+    with_figures = FoiResponse.objects.filter(
+        Exists(Figure.objects.filter(response=OuterRef("pk"), low__isnull=False)),
+        request__in=requests.values("pk"),
+    ).values("request_id")
     rows = (
         requests.exclude(status=Status.DRAFT)
         .annotate(
-            has_figures=Exists(
-                Figure.objects.filter(response__request=OuterRef("pk"), low__isnull=False)
-            ),
+            has_figures=ExpressionWrapper(Q(pk__in=with_figures), output_field=BooleanField()),
             latest_outcome=Subquery(latest.values("outcome")[:1]),
             latest_exemptions=Subquery(latest.values("exemptions")[:1]),
         )
