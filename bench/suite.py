@@ -361,6 +361,8 @@ class Suite:
                 f"{r['file_mb']:.1f} MB",
                 seconds(r["seconds"]),
                 f"{r['rate']:,.0f}",
+                seconds(r["floor_seconds"]),
+                f"{r['seconds'] / r['floor_seconds']:.2f}x",
                 f"{r['before_mb']:.0f} MB",
                 f"{r['peak_mb']:.0f} MB",
             ]
@@ -368,7 +370,17 @@ class Suite:
         ]
         self.report.table(
             "Importer (long format, all or nothing, history rows included)",
-            ["file", "rows", "size", "time", "rows/s", "memory before", "peak memory"],
+            [
+                "file",
+                "rows",
+                "size",
+                "time",
+                "rows/s",
+                "bare SQL",
+                "ratio",
+                "memory before",
+                "peak memory",
+            ],
             rows,
         )
         csv = self.imports[0][1]
