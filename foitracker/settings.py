@@ -99,6 +99,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL compiles a query to machine code when its estimated cost is high, and the
+    # aggregates' estimates are (a campaign filter that keeps ten rows is costed at thousands):
+    # at a million figures compiling took 1 s of a coverage query that ran in 0.1 s (bench/,
+    # docs/BENCHMARKS.md). Off for this application's connections; POSTGRES_JIT=on restores it.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c jit={'on' if os.environ.get('POSTGRES_JIT') == 'on' else 'off'}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
