@@ -97,8 +97,11 @@ def truncate_all() -> None:
 
 
 def analyze() -> None:
+    """Settle the new rows as a live database would have: statistics for the planner and, on
+    PostgreSQL, a vacuum, which the autovacuum would otherwise start in the middle of the
+    measurements (a million fresh rows qualify) and which lets index-only scans skip the heap."""
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
 def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[tuple]) -> int:
