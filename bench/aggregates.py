@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.test import Client
 
-from bench.measure import ServiceUnavailable, timed
+from bench.measure import ServiceUnavailable, timed_pair
 
 GROUP_BYS = ["platform", "owner", "force", "year", "force,platform"]
 
@@ -101,8 +101,7 @@ def measure(
 
     sql = bare_sql(group_by, campaign_ids)
     width = len(group_by.split(","))
-    endpoint = timed(call, repeat=repeat)
-    bare = timed(lambda: run_bare(sql, width), repeat=repeat)
+    endpoint, bare = timed_pair(call, lambda: run_bare(sql, width), repeat=repeat)
     same = _from_endpoint(endpoint.result, group_by) == bare.result
     return AggregateFigures(
         group_by, len(bare.result), endpoint.median, endpoint.queries, bare.median, same

@@ -43,6 +43,26 @@ def timed(run: Callable[[], object], *, repeat: int, warmup: int = 1) -> Timed:
     return Timed(statistics.median(runs), runs, queries, result)
 
 
+def timed_pair(
+    first: Callable[[], object], second: Callable[[], object], *, repeat: int, warmup: int = 1
+) -> tuple[Timed, Timed]:
+    """Two things to be compared, run in turns (first, second, first, second...), so that the
+    machine's drift during the measurement (another process, a checkpoint) falls on both."""
+    for _ in range(warmup):
+        first()
+        second()
+    pairs = [
+        (timed(first, repeat=1, warmup=0), timed(second, repeat=1, warmup=0)) for _ in range(repeat)
+    ]
+    return _merged([a for a, _ in pairs]), _merged([b for _, b in pairs])
+
+
+def _merged(singles: list[Timed]) -> Timed:
+    runs = [single.runs[0] for single in singles]
+    last = singles[-1]
+    return Timed(statistics.median(runs), runs, last.queries, last.result)
+
+
 def peak_memory_mb() -> float:
     """The process's peak resident size, as the kernel counts it (tracemalloc would slow Python
     several times over and miss memory held by C libraries). VmHWM, not getrusage's ru_maxrss:

@@ -58,7 +58,7 @@ def arguments(postgres: bool) -> argparse.Namespace:
         default="10000,1000000" if postgres else "5000",
         help="other open-request counts to sweep at (comma-separated; larger ones run last)",
     )
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--import-rows", type=int, default=100_000 if postgres else 20_000)
     parser.add_argument("--http-seconds", type=float, default=10.0)
     parser.add_argument("--clients", type=int, default=8)
