@@ -248,7 +248,8 @@ class Suite:
             ("whole run", f"{wall / 60:.1f} minutes, seeding included"),
             (
                 "note",
-                "the machine is shared with other engineers running tests: medians, not means",
+                "times on this virtual machine move by up to a third between runs: medians, and "
+                "ratios measured in turns",
             ),
         ]
         report.table("Seeding", ["what", "time"], self.seeding)
