@@ -54,8 +54,9 @@ def figures_store(drafts: Iterable[FigureDraft], *, response, document, user) ->
     document_id = document.pk if document else None
     # Pipeline mode: each batch is sent without waiting for the database to finish it, so the
     # next batch is read and checked (in Python) while the last is written (by PostgreSQL).
-    # A failed statement raises when the pipeline ends, inside the caller's transaction.
-    with connection.connection.pipeline():
+    # A failed statement raises when the pipeline ends, inside the caller's transaction, as
+    # Django's own exception (IntegrityError, OperationalError...) like any other query's.
+    with connection.wrap_database_errors, connection.connection.pipeline():
         for batch in _batches(drafts, BATCH):
             _insert_with_history(batch, response.pk, document_id, user.pk)
             count += len(batch)

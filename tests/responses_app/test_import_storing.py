@@ -5,6 +5,7 @@ after some batches have gone to the database still leaves nothing behind."""
 from __future__ import annotations
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
 from simple_history.utils import bulk_create_with_history
 
@@ -109,3 +110,15 @@ def test_a_bad_row_after_batches_went_to_the_database_leaves_nothing(
     assert [(e.row, e.column) for e in refused.value.errors] == [(7, "E")]
     assert "negative" in refused.value.errors[0].message
     assert (Figure.objects.count(), Figure.history.count(), Document.objects.count()) == (0, 0, 0)
+
+
+def test_a_figure_written_meanwhile_fails_the_batch_as_djangos_integrity_error(
+    postgres, response, data_entry
+):
+    # Another import of the same cell committed after this one was checked: the unique cell
+    # constraint refuses it, and the error is Django's, so the usual handling applies.
+    drafts, _ = services.figures_read(response=response, content=csv_bytes(ROWS), layout=Layout())
+    storing.figures_store(drafts[:1], response=response, document=None, user=data_entry)
+    with pytest.raises(IntegrityError, match="one_figure_per_cell"), transaction.atomic():
+        storing.figures_store(drafts, response=response, document=None, user=data_entry)
+    assert Figure.objects.filter(response=response).count() == 1
