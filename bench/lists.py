@@ -21,6 +21,7 @@ LISTS = [
     "/api/v1/figures/",
     "/api/v1/figures/mismatches/",
     "/api/v1/releases/",
+    "/api/v1/tokens/",
 ]
 
 

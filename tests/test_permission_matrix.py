@@ -33,12 +33,13 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import override_settings
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls import resolve
 
 from accounts.models import ApiToken
 from requests_app.models import Campaign, FoiRequest, ReminderPreference, RequestEvent
 from responses_app.models import DatasetRelease, Document, Figure, FoiResponse
 from tests.api_world import NOW, documents_in, documents_restore, world_build
+from tests.routes import api_routes
 
 CALLERS = ("anonymous", "consumer", "owner", "outsider", "data_entry", "staff")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -337,31 +338,6 @@ def test_it_answers_each_caller_with_the_status_in_the_table(
 # --------------------------------------------------------------------------------------------
 # The table covers every route
 # --------------------------------------------------------------------------------------------
-
-
-def api_routes(patterns=None, prefix: str = "") -> dict[str, set[str]]:
-    """{url name: the methods its view answers} for every route under /api/v1/."""
-    routes: dict[str, set[str]] = {}
-    for pattern in get_resolver().url_patterns if patterns is None else patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            for name, methods in api_routes(pattern.url_patterns, route).items():
-                routes.setdefault(name, set()).update(methods)
-        elif isinstance(pattern, URLPattern) and route.startswith("api/v1/"):
-            routes.setdefault(pattern.name, set()).update(methods_of(pattern.callback))
-    return routes
-
-
-def methods_of(view) -> set[str]:
-    actions = getattr(view, "actions", None)  # a viewset's route: the methods it maps
-    if actions is not None:
-        names = set(actions)
-    else:
-        view_class = getattr(view, "cls", None) or view.view_class
-        names = {name for name in view_class.http_method_names if hasattr(view_class, name)}
-    # HEAD answers as GET (DRF adds it to a viewset's map on the first GET) and OPTIONS
-    # describes the route; the table holds GET and the four methods that write.
-    return {name.upper() for name in names} - {"HEAD", "OPTIONS"}
 
 
 class AnyId(dict):
