@@ -23,6 +23,3 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=0, hour="7-19"),
     },
 }
-
-# Connects the failure log to this process's tasks (worker, beat, and eager runs in the web).
-from foitracker import task_log  # noqa: E402, F401

@@ -49,16 +49,18 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "csp",
+    "core",
     "accounts",
     "requests_app",
     "responses_app",
+    "web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "foitracker.request_id.RequestIdMiddleware",
-    "foitracker.request_limits.BodySizeLimitMiddleware",
+    "core.request_id.RequestIdMiddleware",
+    "core.request_limits.BodySizeLimitMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -67,7 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "foitracker.errors.DatabaseUnavailableMiddleware",
+    "core.errors.DatabaseUnavailableMiddleware",
     # Last, as django-axes requires: it turns a locked-out sign-in into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -129,8 +131,8 @@ AXES_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("SIGN_IN_LOCKOUT_MINUTES", "60")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "foitracker.auth.client_address"
-AXES_LOCKOUT_CALLABLE = "foitracker.auth.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.sign_in.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.sign_in.lockout_response"
 # Failed sign-ins are counted in the database (shared by every web process); no passwords kept.
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 # The proxies whose X-Forwarded-For is believed (the same list gunicorn trusts).
@@ -144,7 +146,6 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 LOGIN_URL = "admin:login"
 
@@ -165,10 +166,10 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "foitracker.api.Pagination",
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "foitracker.api.ContentNegotiation",
+    "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.api.ContentNegotiation",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "foitracker.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "ORDERING_PARAM": "ordering",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # Every signed-in caller has a budget; the reports that scan the dataset have a smaller one.
@@ -197,7 +198,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "foitracker.schema.add_error_responses",
+        "core.schema.add_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {
         "RequestStatusEnum": "requests_app.status.Status.choices",
@@ -267,7 +268,7 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "foitracker.request_id.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "core.request_id.RequestIdFilter"}},
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",

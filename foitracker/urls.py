@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from foitracker import health
+from core import health
 
 urlpatterns = [
-    path("", include("foitracker.dashboard.urls")),
+    path("", include("web.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("requests_app.urls")),
     path("api/v1/", include("responses_app.urls")),
@@ -18,5 +18,5 @@ urlpatterns = [
 ]
 
 # A plain message for pages, the API's error shape for the API; never a traceback.
-handler404 = "foitracker.errors.not_found"
-handler500 = "foitracker.errors.server_error"
+handler404 = "core.errors.not_found"
+handler500 = "core.errors.server_error"

@@ -8,7 +8,7 @@ from rest_framework.metadata import SimpleMetadata
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from foitracker.api import CursorPagination
+from core.api import CursorPagination
 from requests_app import roles, selectors, services
 from requests_app.filters import FoiRequestFilter, ForceFilter
 from requests_app.models import Force

@@ -10,7 +10,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from foitracker.api import CursorPagination
+from core.api import CursorPagination
 from requests_app import roles
 from requests_app.permissions import RoleCanWrite
 from responses_app import selectors, services

@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from foitracker.task_log import error_text
+from core.task_log import error_text
 from requests_app.models import Reminder, ReminderDigest, ReminderKind
 
 logger = logging.getLogger(__name__)

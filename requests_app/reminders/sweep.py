@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
 
-from foitracker.db import server_bound_cursor
+from core.db import server_bound_cursor
 from requests_app.models import (
     Campaign,
     FoiRequest,

@@ -17,7 +17,7 @@ from django.db import connection
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from foitracker.db import server_bound_cursor
+from core.db import server_bound_cursor
 from responses_app.importing.shapes import FigureDraft
 from responses_app.models import Figure
 

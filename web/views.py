@@ -12,10 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from foitracker.dashboard.board import board_rows
-from foitracker.dashboard.charts import count_chart, coverage_chart, percent, share_chart
-from foitracker.dashboard.figures import figures_summary
-from foitracker.dashboard.forms import BoardFilterForm, EventForm
 from requests_app.selectors import (
     campaigns_visible_to,
     request_timeline,
@@ -25,8 +21,12 @@ from requests_app.selectors import (
     working_calendars,
 )
 from requests_app.services import request_record_event
+from web.board import board_rows
+from web.charts import count_chart, coverage_chart, percent, share_chart
+from web.figures import figures_summary
+from web.forms import BoardFilterForm, EventForm
 
-signed_in = login_required(login_url="dashboard:login")
+signed_in = login_required(login_url="web:login")
 
 
 @signed_in
@@ -36,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
         forces=Count("requests"),
         overdue=Count("requests", filter=Q(requests__current_due_on__lt=today)),
     )
-    return render(request, "dashboard/home.html", {"campaigns": campaigns})
+    return render(request, "web/home.html", {"campaigns": campaigns})
 
 
 @signed_in
@@ -51,7 +51,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
         asked=Count("pk"), overdue=Count("pk", filter=Q(current_due_on__lt=today))
     )
     context = {"campaign": campaign, "rows": rows, "filters": filters, "counts": counts}
-    return render(request, "dashboard/board.html", {**context, "today": today})
+    return render(request, "web/board.html", {**context, "today": today})
 
 
 @signed_in
@@ -70,7 +70,7 @@ def figures(request: HttpRequest, pk: int) -> HttpResponse:
         "coverage_chart": coverage_chart(summary.coverage, summary.asked),
         "dataset_url": f"{reverse('dataset')}?campaign={campaign.pk}",
     }
-    return render(request, "dashboard/figures.html", context)
+    return render(request, "web/figures.html", context)
 
 
 @signed_in
@@ -82,7 +82,7 @@ def request_page(request: HttpRequest, pk: int) -> HttpResponse:
         if not writable:
             raise PermissionDenied("Your role does not allow changes to this request.")
         if form.is_valid() and _record(request, foi, form):
-            return redirect("dashboard:request", pk=foi.pk)
+            return redirect("web:request", pk=foi.pk)
     today = timezone.localdate()
     context = {
         "foi": foi,
@@ -93,7 +93,7 @@ def request_page(request: HttpRequest, pk: int) -> HttpResponse:
         "overdue": foi.is_overdue(today),
         "working_days_left": foi.working_days_left(today, working_calendar(foi.force.regime)),
     }
-    return render(request, "dashboard/request.html", context, status=400 if form.errors else 200)
+    return render(request, "web/request.html", context, status=400 if form.errors else 200)
 
 
 def _record(request: HttpRequest, foi, form: EventForm) -> bool:

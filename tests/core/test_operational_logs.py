@@ -41,7 +41,7 @@ def test_a_failed_task_is_logged_with_its_name_id_row_and_error_without_addresse
     [record] = records(caplog, "foitracker.tasks")
     assert record.getMessage() == "Task failed"
     assert (record.task, record.task_id, record.row_ids) == (
-        "tests.foitracker.test_operational_logs.failing_task",
+        "tests.core.test_operational_logs.failing_task",
         "task-0001",
         [42],
     )
@@ -61,7 +61,7 @@ def digest(db):
 def test_a_refused_send_is_logged_with_the_digest_and_attempt_but_no_address(
     digest, settings, caplog
 ):
-    settings.EMAIL_BACKEND = "tests.foitracker.test_operational_logs.RefusingBackend"
+    settings.EMAIL_BACKEND = "tests.core.test_operational_logs.RefusingBackend"
     with (
         caplog.at_level(logging.WARNING, logger="requests_app.reminders.digests"),
         pytest.raises(smtplib.SMTPRecipientsRefused),
@@ -78,7 +78,7 @@ def test_a_refused_send_is_logged_with_the_digest_and_attempt_but_no_address(
 
 
 def test_the_last_refused_attempt_is_logged_as_an_error(digest, settings, caplog):
-    settings.EMAIL_BACKEND = "tests.foitracker.test_operational_logs.RefusingBackend"
+    settings.EMAIL_BACKEND = "tests.core.test_operational_logs.RefusingBackend"
     ReminderDigest.objects.filter(pk=digest.pk).update(attempts=5)
     with caplog.at_level(logging.WARNING, logger="requests_app.reminders.digests"):
         assert digest_send(digest_id=digest.pk) is False

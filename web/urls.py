@@ -1,24 +1,24 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from foitracker.dashboard import views
+from web import views
 
-app_name = "dashboard"
+app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
-            template_name="dashboard/login.html",
+            template_name="web/login.html",
             redirect_authenticated_user=True,
-            next_page=reverse_lazy("dashboard:home"),
+            next_page=reverse_lazy("web:home"),
         ),
         name="login",
     ),
     path(
         "accounts/logout/",
-        auth_views.LogoutView.as_view(next_page=reverse_lazy("dashboard:login")),
+        auth_views.LogoutView.as_view(next_page=reverse_lazy("web:login")),
         name="logout",
     ),
     path("campaigns/<int:pk>/", views.board, name="board"),

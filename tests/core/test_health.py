@@ -44,7 +44,7 @@ def test_it_answers_503_when_the_broker_is_down(client, settings):
 def test_it_answers_503_when_the_database_is_down(client, monkeypatch):
     from django.db import OperationalError
 
-    from foitracker import health
+    from core import health
 
     def refuse():
         raise OperationalError("connection refused")

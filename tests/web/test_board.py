@@ -9,11 +9,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from foitracker.dashboard.board import next_action
 from requests_app.models import FoiRequest
 from requests_app.services import request_record_event
 from requests_app.status import Status
-from tests.dashboard.conftest import TODAY
+from tests.web.conftest import TODAY
+from web.board import next_action
 
 D = dt.date
 NONE = "\u2013"  # the board's dash for "no date"

@@ -10,7 +10,7 @@ import time_machine
 from django.test import Client
 from django.test.client import RequestFactory
 
-from foitracker.auth import client_address
+from accounts.sign_in import client_address
 from tests.factories import UserFactory
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
 from django.test import Client, RequestFactory
 
-from foitracker import errors
+from core import errors
 from requests_app import selectors
 from requests_app.models import Campaign, Force
 from requests_app.services import request_create
@@ -68,7 +68,7 @@ def test_an_oversize_json_body_is_refused_before_it_is_read_and_logged(
 ):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     body = '{"title": "' + "x" * 1000 + '"}'  # 11 + 1000 + 2 bytes
-    with caplog.at_level(logging.WARNING, logger="foitracker.request_limits"):
+    with caplog.at_level(logging.WARNING, logger="core.request_limits"):
         response = client_for(owner).post(
             "/api/v1/campaigns/", body, content_type="application/json"
         )
@@ -78,7 +78,7 @@ def test_an_oversize_json_body_is_refused_before_it_is_read_and_logged(
         "errors": [],
     }
     assert not Campaign.objects.exists()
-    [record] = [r for r in caplog.records if r.name == "foitracker.request_limits"]
+    [record] = [r for r in caplog.records if r.name == "core.request_limits"]
     assert (record.path, record.content_length, record.limit) == ("/api/v1/campaigns/", 1013, 1000)
 
 
@@ -138,7 +138,7 @@ def test_a_lost_database_connection_answers_a_generic_503_to_the_api(
     owner, client_for, monkeypatch, caplog
 ):
     monkeypatch.setattr(selectors, "campaigns_visible_to", lose_the_database)
-    with caplog.at_level(logging.ERROR, logger="foitracker.errors"):
+    with caplog.at_level(logging.ERROR, logger="core.errors"):
         response = client_for(owner).get("/api/v1/campaigns/")
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
@@ -146,7 +146,7 @@ def test_a_lost_database_connection_answers_a_generic_503_to_the_api(
         "detail": "The service is briefly unavailable. Please try again in a few seconds.",
         "errors": [],
     }
-    [record] = [r for r in caplog.records if r.name == "foitracker.errors"]
+    [record] = [r for r in caplog.records if r.name == "core.errors"]
     assert (record.getMessage(), record.error) == ("Database unavailable", "OperationalError")
     assert record.exc_info is not None  # the traceback is in the log, not the answer
 
