@@ -18,7 +18,6 @@ from requests_app.models import (
     ReminderPreference,
     RequestEvent,
 )
-from requests_app.services import DEADLINE_FIELDS
 from requests_app.status import EventKind
 
 
@@ -102,7 +101,7 @@ class FoiRequestAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         frozen = ["campaign", "force", "sent_on", "received_on"] if obj else []
-        return [*frozen, "status", *DEADLINE_FIELDS]
+        return [*frozen, "status", *FoiRequest.DEADLINE_FIELDS]
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)

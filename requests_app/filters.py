@@ -49,5 +49,5 @@ class FoiRequestFilter(django_filters.FilterSet):
         fields = ["campaign", "force", "status", "overdue"]
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
-        late = {"current_due_on__lt": timezone.localdate()}
-        return queryset.filter(**late) if value else queryset.exclude(**late)
+        today = timezone.localdate()
+        return queryset.overdue(today) if value else queryset.not_overdue(today)

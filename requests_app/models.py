@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from django.conf import settings
@@ -8,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from requests_app.deadlines import GUERNSEY_2021, REGIME_CHOICES, Deadlines, WorkingCalendar
-from requests_app.status import EventKind, Status
+from requests_app.status import OPEN, RUNNING_CLOCKS, EventKind, Status
 
 
 class Force(models.Model):
@@ -89,8 +90,23 @@ class Campaign(models.Model):
         ]
 
 
-# Statuses in which a clock is running against the force (or the reviewer).
-CLOCK_RUNNING = (Status.SENT, Status.EXTENDED, Status.REVIEW_REQUESTED)
+def overdue_condition(today: dt.date, *, through: str = "") -> Q:
+    """The one definition of "overdue" in SQL: the running clock's date has passed (a request is
+    not late on its due date itself). `through` reaches the request from another model, such as
+    "requests__" from a campaign. `FoiRequest.clock_passed` is the same rule in Python."""
+    return Q(**{f"{through}current_due_on__lt": today})
+
+
+class FoiRequestQuerySet(models.QuerySet):
+    def open(self) -> FoiRequestQuerySet:
+        """Sent and not yet closed or withdrawn."""
+        return self.filter(status__in=OPEN)
+
+    def overdue(self, today: dt.date) -> FoiRequestQuerySet:
+        return self.filter(overdue_condition(today))
+
+    def not_overdue(self, today: dt.date) -> FoiRequestQuerySet:
+        return self.exclude(overdue_condition(today))
 
 
 class FoiRequest(models.Model):
@@ -119,6 +135,12 @@ class FoiRequest(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FoiRequestQuerySet.as_manager()
+
+    # The stored dates the deadline engine derives: every field of its answer, and the clock
+    # that runs now.
+    DEADLINE_FIELDS = [*(f.name for f in dataclasses.fields(Deadlines)), "current_due_on"]
 
     class Meta:
         ordering = ["campaign_id", "force__name"]
@@ -153,16 +175,16 @@ class FoiRequest(models.Model):
         self.current_due_on = self.running_clock_due_on()
 
     def running_clock_due_on(self) -> dt.date | None:
-        if self.status == Status.SENT:
-            return self.due_on
-        if self.status == Status.EXTENDED:
-            return self.extended_due_on
-        if self.status == Status.REVIEW_REQUESTED:
-            return self.review_due_on
-        return None
+        clock = RUNNING_CLOCKS.get(self.status)
+        return getattr(self, clock.deadline) if clock else None
+
+    @staticmethod
+    def clock_passed(current_due_on: dt.date | None, today: dt.date) -> bool:
+        """`overdue_condition` in Python, for rows already read."""
+        return current_due_on is not None and current_due_on < today
 
     def is_overdue(self, today: dt.date) -> bool:
-        return self.current_due_on is not None and self.current_due_on < today
+        return self.clock_passed(self.current_due_on, today)
 
     def working_days_left(self, today: dt.date, calendar: WorkingCalendar) -> int | None:
         """Working days until the running clock ends; negative once it has passed."""

@@ -252,18 +252,5 @@ def requests_recompute(*, regime: str) -> int:
         events = sorted(request.events.all(), key=lambda e: (e.on, e.id))
         _recompute(request, calendar, _as_timeline(events))
         changed.append(request)
-    FoiRequest.objects.bulk_update(changed, DEADLINE_FIELDS, batch_size=500)
+    FoiRequest.objects.bulk_update(changed, FoiRequest.DEADLINE_FIELDS, batch_size=500)
     return len(changed)
-
-
-DEADLINE_FIELDS = [
-    "due_on",
-    "extended_due_on",
-    "extension_limit_on",
-    "statutory_limit_on",
-    "review_request_by",
-    "review_due_on",
-    "review_limit_on",
-    "complaint_by",
-    "current_due_on",
-]

@@ -6,6 +6,8 @@ The process status (where the request is) is kept apart from the outcome of a re
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import models
 
 
@@ -42,6 +44,26 @@ class EventKind(models.TextChoices):
 S = Status
 AWAITING_ANSWER = (S.SENT, S.EXTENDED)
 STILL_OPEN = (S.SENT, S.AWAITING_CLARIFICATION, S.FEE_NOTICE, S.EXTENDED)
+# Sent and not finished: the force, its reviewer or the regulator may still write to us.
+OPEN = tuple(s for s in S if s not in (S.DRAFT, S.WITHDRAWN, S.CLOSED))
+
+
+@dataclass(frozen=True)
+class Clock:
+    """A clock that runs against the force (or its reviewer) while the request is in a status."""
+
+    deadline: str  # the stored deadline it runs to: a field of deadlines.Deadlines
+    awaiting: str  # what the researcher is waiting for, in words
+
+
+# Which clock runs in which status: the one table the request's `current_due_on`, the board, the
+# reminder rules and the sweep read. A status that is missing runs no clock: a draft, a paused
+# clock (clarification, fee notice), an answered, closed or withdrawn request, a complaint.
+RUNNING_CLOCKS: dict[str, Clock] = {
+    S.SENT: Clock("due_on", "answer"),
+    S.EXTENDED: Clock("extended_due_on", "extended answer"),
+    S.REVIEW_REQUESTED: Clock("review_due_on", "internal review"),
+}
 
 # event kind -> (statuses it may happen in, status it leads to; None keeps the current one)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {

@@ -43,8 +43,7 @@ def _classify(row: dict, today: dt.date) -> str:
     if outcome is not None:
         return "answered_without_figures"
     if row["status"] in STILL_OPEN:
-        due = row["current_due_on"]
-        return "overdue" if due is not None and due < today else "awaiting"
+        return "overdue" if FoiRequest.clock_passed(row["current_due_on"], today) else "awaiting"
     return "withdrawn"
 
 

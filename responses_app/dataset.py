@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import F, QuerySet
 
+from core.spreadsheet_cells import spreadsheet_safe
 from requests_app.models import FoiRequest
 from requests_app.selectors import campaigns_visible_to
 from responses_app.models import Figure
@@ -100,16 +101,6 @@ def dataset_rows(rows: QuerySet) -> Iterator[dict]:
     return rows.order_by("figure_id").values(*COLUMNS).iterator(chunk_size=2000)
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 class _Line:
     """A file-like sink that hands back what csv.writer writes, one line at a time."""
 
@@ -121,7 +112,7 @@ def csv_lines(rows: Iterable[dict]) -> Iterator[str]:
     writer = csv.writer(_Line())
     yield writer.writerow(COLUMNS)
     for row in rows:
-        yield writer.writerow([neutralise(row[column]) for column in COLUMNS])
+        yield writer.writerow([spreadsheet_safe(row[column]) for column in COLUMNS])
 
 
 def json_chunks(rows: Iterable[dict]) -> Iterator[str]:
@@ -159,7 +150,6 @@ def dataset_scope(
     unit: str | None = None,
     verified: bool = False,
     columns: Sequence[str] | None = None,
-    **report_options,
 ) -> DatasetScope:
     """Rows of a release, or live figures of the campaigns the user may see, filtered. Every
     filter value arrives validated; none reaches SQL as text. `columns`: the only columns the

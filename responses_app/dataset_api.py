@@ -64,7 +64,7 @@ class AggregatesView(APIView):
         query.is_valid(raise_exception=True)
         group_by = query.validated_data["group_by"]
         scope = dataset_scope(
-            user=request.user, columns=aggregates.columns_read(group_by), **query.validated_data
+            user=request.user, columns=aggregates.columns_read(group_by), **query.scope_filters()
         )
         result = aggregates.aggregate(scope.rows, group_by)
         if scope.coverage is None:
@@ -114,7 +114,7 @@ class DatasetView(APIView):
             ).pk
         query = DatasetQuerySerializer(data=params, context={"request": request})
         query.is_valid(raise_exception=True)
-        scope = dataset_scope(user=request.user, **query.validated_data)
+        scope = dataset_scope(user=request.user, **query.scope_filters())
         rows = dataset.dataset_rows(scope.rows)
         if request.accepted_renderer.format == "json":
             body, content_type, extension = dataset.json_chunks(rows), "application/json", "json"

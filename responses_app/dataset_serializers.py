@@ -108,7 +108,26 @@ class DatasetQuerySerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {"release": "Ask for a campaign or for one of its releases, not both."}
             )
+        self._refuse_unknown_parameters()
         return attrs
+
+    def _refuse_unknown_parameters(self) -> None:
+        """A misspelt filter (`forse=kent`) would otherwise be ignored and the answer would
+        silently cover every force."""
+        known = [*self.fields, "format"]
+        unknown = sorted(set(self.initial_data) - set(known))
+        if unknown:
+            raise serializers.ValidationError(
+                {
+                    name: f"Unknown parameter '{name}'. Allowed: {', '.join(known)}."
+                    for name in unknown
+                }
+            )
+
+    def scope_filters(self) -> dict:
+        """The validated filters, as `dataset_scope` takes them."""
+        filters = DatasetQuerySerializer._declared_fields
+        return {name: value for name, value in self.validated_data.items() if name in filters}
 
 
 class AggregateQuerySerializer(DatasetQuerySerializer):

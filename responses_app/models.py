@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -77,6 +78,10 @@ class Platform(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def owner_on(self, day: dt.date) -> int | None:
+        """The id of whoever owned the platform on `day` (reads prefetched ownerships)."""
+        return PlatformOwnership.owner_id_on(self.ownerships.all(), day)
+
 
 class PlatformAlias(models.Model):
     """Another spelling forces use for a platform ('insta', 'IG', 'FB Messenger')."""
@@ -126,6 +131,15 @@ class PlatformOwnership(models.Model):
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_to is None or day <= self.valid_to
         )
+
+    @staticmethod
+    def owner_id_on(ownerships: Iterable[PlatformOwnership], day: dt.date) -> int | None:
+        """The one answer to "who owned it then", over one platform's ownerships: the owner
+        whose range covers the day, or None (a platform with no owner on record)."""
+        for ownership in ownerships:
+            if ownership.covers(day):
+                return ownership.owner_id
+        return None
 
 
 class OffenceCategory(models.Model):
@@ -194,8 +208,18 @@ class Document(models.Model):
         return self.original_name
 
 
+# What identifies a figure's cell within its response: one figure per cell. The unique
+# constraint, the second entry of double-entry verification, the importer's duplicate check and
+# the stated-total check all read this.
+CELL_FIELDS = ("period_start", "period_end", "offence", "platform", "platform_scope", "unit")
+# The part of a cell that names the platform: a stated total's parts share the rest of its cell.
+PLATFORM_FIELDS = ("platform", "platform_scope")
+
+
 class Figure(models.Model):
     """One count as the force gave it: the raw text and what it means as an interval."""
+
+    CELL_FIELDS = CELL_FIELDS
 
     # Figures are written in bulk by imports, so every index costs: a foreign key whose column
     # leads a composite index below takes no index of its own (db_index=False).
@@ -279,14 +303,9 @@ class Figure(models.Model):
         constraints = [
             models.UniqueConstraint(
                 "response",
-                "period_start",
-                "period_end",
-                "offence",
                 # NULLs are distinct in a unique index, so without the coalesce a second 'not
                 # recorded' or 'all platforms' row for the same cell would slip through.
-                Coalesce("platform", Value(0)),
-                "platform_scope",
-                "unit",
+                *(Coalesce(f, Value(0)) if f == "platform" else f for f in CELL_FIELDS),
                 name="one_figure_per_cell",
                 violation_error_message="This response already has a figure for this period, "
                 "offence, platform and unit.",
@@ -333,6 +352,16 @@ class Figure(models.Model):
     def __str__(self) -> str:
         where = self.platform or self.get_platform_scope_display()
         return f"{where}, {self.period_start}..{self.period_end}: {self.raw}"
+
+    @classmethod
+    def cell_columns(cls) -> tuple[str, ...]:
+        """The cell's fields as columns (`offence_id`), for values_list and plain tuples."""
+        return tuple(cls._meta.get_field(name).attname for name in CELL_FIELDS)
+
+    def cell_lookup(self) -> dict[str, object]:
+        """What identifies this figure within its response, as lookups (not its spreadsheet
+        `cell`): `Figure.objects.filter(response=..., **figure.cell_lookup())`."""
+        return {column: getattr(self, column) for column in self.cell_columns()}
 
     def same_value(self, status: str, low: int | None, high: int | None) -> bool:
         return (self.status, self.low, self.high) == (status, low, high)

@@ -7,7 +7,14 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce
 
 from requests_app.selectors import User, requests_visible_to, requests_writable_by
-from responses_app.models import Document, Figure, FoiResponse, PlatformScope
+from responses_app.models import (
+    CELL_FIELDS,
+    PLATFORM_FIELDS,
+    Document,
+    Figure,
+    FoiResponse,
+    PlatformScope,
+)
 
 
 def responses_visible_to(user: User) -> QuerySet[FoiResponse]:
@@ -58,13 +65,10 @@ def figures_disputed(figures: QuerySet[Figure]) -> QuerySet[Figure]:
 def _parts_of_total() -> QuerySet[Figure]:
     """The figures a stated total sums: same response, period, offence and unit, every row that
     is not itself a total (named platforms and the 'not recorded' row)."""
-    return Figure.objects.filter(
-        response=OuterRef("response"),
-        period_start=OuterRef("period_start"),
-        period_end=OuterRef("period_end"),
-        offence=OuterRef("offence"),
-        unit=OuterRef("unit"),
-    ).exclude(platform_scope=PlatformScope.ALL_PLATFORMS)
+    shared = ["response", *(f for f in CELL_FIELDS if f not in PLATFORM_FIELDS)]
+    return Figure.objects.filter(**{field: OuterRef(field) for field in shared}).exclude(
+        platform_scope=PlatformScope.ALL_PLATFORMS
+    )
 
 
 def _part_aggregate(expression) -> Subquery:

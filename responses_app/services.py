@@ -189,15 +189,6 @@ def document_attach(
     return document
 
 
-def _owner_id(platform: Platform | None, day: dt.date) -> int | None:
-    if platform is None:
-        return None
-    for ownership in platform.ownerships.all():
-        if ownership.covers(day):
-            return ownership.owner_id
-    return None
-
-
 @dataclass
 class FigureEntry:
     """The result of entering a figure: a new row, or the existing row confirmed or disputed."""
@@ -230,42 +221,34 @@ def figure_enter(
     disagreement kept on the figure until someone corrects it."""
     parsed = _parse(raw, response)
     _check_cell(period_start, period_end, platform, platform_scope)
+    figure = Figure(
+        response=response,
+        period_start=period_start,
+        period_end=period_end,
+        offence=offence,
+        platform=platform,
+        platform_scope=platform_scope,
+        owner_id=platform.owner_on(period_start) if platform else None,
+        unit=unit,
+        raw=str(raw).strip(),
+        status=parsed.status,
+        low=parsed.low,
+        high=parsed.high,
+        note=note,
+        document=document,
+        sheet=sheet,
+        cell=cell,
+        page=page,
+        entered_by=user,
+    )
     with transaction.atomic():
         existing = (
             Figure.objects.select_for_update()
-            .filter(
-                response=response,
-                period_start=period_start,
-                period_end=period_end,
-                offence=offence,
-                platform=platform,
-                platform_scope=platform_scope,
-                unit=unit,
-            )
+            .filter(response=response, **figure.cell_lookup())
             .first()
         )
         if existing is not None:
             return _second_entry(existing, raw, parsed, user)
-        figure = Figure(
-            response=response,
-            period_start=period_start,
-            period_end=period_end,
-            offence=offence,
-            platform=platform,
-            platform_scope=platform_scope,
-            owner_id=_owner_id(platform, period_start),
-            unit=unit,
-            raw=str(raw).strip(),
-            status=parsed.status,
-            low=parsed.low,
-            high=parsed.high,
-            note=note,
-            document=document,
-            sheet=sheet,
-            cell=cell,
-            page=page,
-            entered_by=user,
-        )
         _check_document(figure)
         figure._history_user = user
         figure.full_clean()

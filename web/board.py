@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 
 from requests_app.deadlines import WorkingCalendar
 from requests_app.models import FoiRequest
-from requests_app.status import Status
+from requests_app.status import RUNNING_CLOCKS, Status
 
 
 @dataclass
@@ -30,7 +30,7 @@ def _waiting(request: FoiRequest, today: dt.date, what: str) -> str:
     due = request.current_due_on
     if due is None:
         return f"Wait for the {what}"
-    if due < today:
+    if request.is_overdue(today):
         return f"Chase: the {what} was due {_day(due)}"
     return f"Wait for the {what}: due {_day(due)}"
 
@@ -47,12 +47,9 @@ def _after_answer(request: FoiRequest, today: dt.date) -> str:
 def next_action(request: FoiRequest, today: dt.date) -> str:
     """What the researcher should do now, from the status and the stored dates."""
     status = request.status
-    if status == Status.SENT:
-        return _waiting(request, today, "answer")
-    if status == Status.EXTENDED:
-        return _waiting(request, today, "extended answer")
-    if status == Status.REVIEW_REQUESTED:
-        return _waiting(request, today, "internal review")
+    clock = RUNNING_CLOCKS.get(status)
+    if clock is not None:
+        return _waiting(request, today, clock.awaiting)
     if status in (Status.RESPONDED, Status.REVIEW_ANSWERED):
         return _after_answer(request, today)
     return {

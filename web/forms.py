@@ -39,7 +39,7 @@ class BoardFilterForm(forms.Form):
         if data["status"]:
             requests = requests.filter(status=data["status"])
         if data["overdue"]:
-            requests = requests.filter(current_due_on__lt=today)
+            requests = requests.overdue(today)
         if data["country"]:
             requests = requests.filter(force__country=data["country"])
         if data["regime"]:

@@ -6,12 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from requests_app.models import overdue_condition
 from requests_app.selectors import (
     campaigns_visible_to,
     request_timeline,
@@ -34,7 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     campaigns = campaigns_visible_to(request.user).annotate(
         forces=Count("requests"),
-        overdue=Count("requests", filter=Q(requests__current_due_on__lt=today)),
+        overdue=Count("requests", filter=overdue_condition(today, through="requests__")),
     )
     return render(request, "web/home.html", {"campaigns": campaigns})
 
@@ -48,7 +49,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
         filters.filter(campaign.requests.all(), today), today=today, calendars=working_calendars()
     )
     counts = campaign.requests.aggregate(
-        asked=Count("pk"), overdue=Count("pk", filter=Q(current_due_on__lt=today))
+        asked=Count("pk"), overdue=Count("pk", filter=overdue_condition(today))
     )
     context = {"campaign": campaign, "rows": rows, "filters": filters, "counts": counts}
     return render(request, "web/board.html", {**context, "today": today})

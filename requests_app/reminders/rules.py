@@ -12,11 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, reduce
+from operator import or_
+
+from django.db.models import Q
 
 from requests_app.deadlines import WorkingCalendar
 from requests_app.models import ReminderKind, ReminderPolicy
-from requests_app.status import Status
+from requests_app.status import RUNNING_CLOCKS, Status
 
 K = ReminderKind
 
@@ -45,12 +48,18 @@ class Stage:
         return today >= calendar.add_working_days(date, n)
 
 
+ANSWER = RUNNING_CLOCKS[Status.SENT].deadline
+EXTENDED_ANSWER = RUNNING_CLOCKS[Status.EXTENDED].deadline
+REVIEW = RUNNING_CLOCKS[Status.REVIEW_REQUESTED].deadline
+# Not stored on the request: the sweep reads it from the log, for the few requests that wait.
+CLARIFICATION_ASKED = "clarification_asked_on"
+
 ANSWER_DUE = [
-    Stage(K.DUE_SOON, "due_on", BEFORE, "due_soon_working_days"),
-    Stage(K.DUE_TODAY, "due_on", AFTER, 0),
-    Stage(K.OVERDUE, "due_on", AFTER, 1),
+    Stage(K.DUE_SOON, ANSWER, BEFORE, "due_soon_working_days"),
+    Stage(K.DUE_TODAY, ANSWER, AFTER, 0),
+    Stage(K.OVERDUE, ANSWER, AFTER, 1),
     # ICO: 20 working days past the deadline is when it expects a complaint about a late answer.
-    Stage(K.VERY_OVERDUE, "due_on", AFTER, "very_overdue_working_days"),
+    Stage(K.VERY_OVERDUE, ANSWER, AFTER, "very_overdue_working_days"),
 ]
 
 # The stages of each status, in the order they fire. Statuses that are missing owe nothing:
@@ -59,22 +68,22 @@ ANSWER_DUE = [
 STAGES: dict[str, list[Stage]] = {
     Status.SENT: ANSWER_DUE,
     Status.EXTENDED: [
-        Stage(K.DUE_SOON, "extended_due_on", BEFORE, "due_soon_working_days"),
-        Stage(K.DUE_TODAY, "extended_due_on", AFTER, 0),
-        Stage(K.EXTENSION_PASSED, "extended_due_on", AFTER, 1),
+        Stage(K.DUE_SOON, EXTENDED_ANSWER, BEFORE, "due_soon_working_days"),
+        Stage(K.DUE_TODAY, EXTENDED_ANSWER, AFTER, 0),
+        Stage(K.EXTENSION_PASSED, EXTENDED_ANSWER, AFTER, 1),
         # Last, so that it wins when the force's estimate lies beyond the ICO's ceiling.
         Stage(K.EXTENSION_CEILING_PASSED, "extension_limit_on", AFTER, 1),
     ],
     Status.AWAITING_CLARIFICATION: [
         Stage(
             K.CLARIFICATION_UNANSWERED,
-            "clarification_asked_on",
+            CLARIFICATION_ASKED,
             AFTER,
             "clarification_working_days",
         ),
     ],
     Status.REVIEW_REQUESTED: [
-        Stage(K.REVIEW_OVERDUE, "review_due_on", AFTER, 1),
+        Stage(K.REVIEW_OVERDUE, REVIEW, AFTER, 1),
         Stage(K.REVIEW_VERY_OVERDUE, "review_limit_on", AFTER, 1),
     ],
     Status.RESPONDED: [
@@ -84,6 +93,10 @@ STAGES: dict[str, list[Stage]] = {
         Stage(K.COMPLAINT_CLOSING, "complaint_by", BEFORE, "complaint_closing_working_days"),
     ],
 }
+
+
+# Every clock a stage reads: what the sweep reads of each request.
+CLOCKS = sorted({stage.clock for stages in STAGES.values() for stage in stages})
 
 
 class CountingCalendar:
@@ -117,3 +130,30 @@ def horizon(
     """A date before which every clock that is within `working_days` of today falls, in every
     regime: the sweep's SQL filter, made exact afterwards by `reminder_owed`."""
     return max(c.add_working_days(today, working_days + 1) for c in calendars.values())
+
+
+def may_owe(
+    *, today: dt.date, policy: ReminderPolicy, calendars: Mapping[str, CountingCalendar]
+) -> Q:
+    """The requests that may owe a reminder today, read off the stages: a superset in SQL,
+    narrowed by the dates on the row and made exact by `reminder_owed`. Statuses without stages
+    (closed, withdrawn, draft, paused) are never read."""
+    by_status = []
+    for status, stages in STAGES.items():
+        windows = [_window(stage, today, policy, calendars) for stage in stages]
+        # A stage whose clock is not on the row (a clarification's date) cannot narrow its status.
+        dates = Q() if None in windows else reduce(or_, windows)
+        by_status.append(Q(status=status) & dates)
+    return reduce(or_, by_status)
+
+
+def _window(
+    stage: Stage, today: dt.date, policy: ReminderPolicy, calendars: Mapping[str, CountingCalendar]
+) -> Q | None:
+    if stage.clock == CLARIFICATION_ASKED:
+        return None
+    if stage.rule == BEFORE:
+        until = horizon(today, stage.working_days(policy), calendars)
+        return Q(**{f"{stage.clock}__gte": today, f"{stage.clock}__lt": until})
+    # An AFTER stage fires on or after its date, never before it.
+    return Q(**{f"{stage.clock}__lte": today})

@@ -31,20 +31,17 @@ from requests_app.models import (
     SweepRun,
 )
 from requests_app.reminders.digests import digests_waiting
-from requests_app.reminders.rules import CountingCalendar, horizon, reminder_owed
+from requests_app.reminders.rules import (
+    CLARIFICATION_ASKED,
+    CLOCKS,
+    CountingCalendar,
+    may_owe,
+    reminder_owed,
+)
 from requests_app.selectors import working_calendars
 from requests_app.status import EventKind, Status
 
 BATCH_SIZE = 2000
-CLOCK_FIELDS = [
-    "due_on",
-    "extended_due_on",
-    "extension_limit_on",
-    "review_due_on",
-    "review_limit_on",
-    "complaint_by",
-    "clarification_asked_on",
-]
 
 
 class DueReminder(NamedTuple):
@@ -108,7 +105,7 @@ def reminders_due(*, today: dt.date) -> list[DueReminder]:
         "campaign__title",
         "force__regime",
         "force__name",
-        *CLOCK_FIELDS,
+        *CLOCKS,
     )
     for row in rows.iterator(chunk_size=BATCH_SIZE):
         calendar = calendars[row["force__regime"]]
@@ -143,30 +140,23 @@ def _address(owed: dict, candidates: QuerySet[FoiRequest], today: dt.date) -> li
 def _requests_with_clocks(
     today: dt.date, policy: ReminderPolicy, calendars: dict[str, CountingCalendar]
 ) -> QuerySet[FoiRequest]:
-    """The requests that may owe a reminder today: a superset, narrowed in SQL by the dates on
-    the row (the partial index on running clocks serves the commonest case) and made exact by
-    `reminder_owed`. Closed, withdrawn, draft and paused requests are never read."""
-    soon = horizon(today, policy.due_soon_working_days, calendars)
-    closing = horizon(today, policy.complaint_closing_working_days, calendars)
+    """The requests that may owe a reminder today (the stages' own superset, `may_owe`), with
+    the date a clarification was asked for read from the log."""
     asked_on = RequestEvent.objects.filter(
         request=OuterRef("pk"), kind=EventKind.CLARIFICATION_REQUESTED
     ).order_by("-on", "-id")
     return FoiRequest.objects.filter(
-        Q(status=Status.SENT, due_on__lt=soon)
-        | Q(status=Status.EXTENDED, extended_due_on__lt=soon)
-        | Q(status=Status.EXTENDED, extension_limit_on__lt=today)
-        | Q(status=Status.REVIEW_REQUESTED, review_due_on__lt=today)
-        | Q(
-            status__in=[Status.RESPONDED, Status.REVIEW_ANSWERED],
-            complaint_by__gte=today,
-            complaint_by__lt=closing,
-        )
-        | Q(status=Status.AWAITING_CLARIFICATION)
+        may_owe(today=today, policy=policy, calendars=calendars)
     ).annotate(
         # Only the few requests awaiting clarification pay for the look-up of its date.
-        clarification_asked_on=Case(
-            When(status=Status.AWAITING_CLARIFICATION, then=Subquery(asked_on.values("on")[:1]))
-        )
+        **{
+            CLARIFICATION_ASKED: Case(
+                When(
+                    status=Status.AWAITING_CLARIFICATION,
+                    then=Subquery(asked_on.values("on")[:1]),
+                )
+            )
+        }
     )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from responses_app.importing.lookups import ReferenceMaps
 from responses_app.importing.reading import ImportRefused, RowError, open_sheet
 from responses_app.importing.shapes import FigureDraft, Layout, read_drafts
+from responses_app.models import Figure
 
 
 class FigureReading:
@@ -22,12 +23,7 @@ class FigureReading:
         self.layout = layout
         self.maps = ReferenceMaps.load()
         self.threshold = response.request.force.suppression_threshold
-        self.existing = {
-            (s, e, o, p or 0, scope, u)
-            for s, e, o, p, scope, u in response.figures.values_list(
-                "period_start", "period_end", "offence_id", "platform_id", "platform_scope", "unit"
-            )
-        }
+        self.existing = set(response.figures.values_list(*Figure.cell_columns()))
         self.errors: list[RowError] = []
         self.count = 0
 

@@ -82,10 +82,7 @@ class ReferenceMaps:
     def owner_id(self, platform_id: int | None, day: dt.date) -> int | None:
         """The owner on the period's first day: a period that straddles a change of owner is
         counted for the owner it began with."""
-        for ownership in self.ownerships.get(platform_id, ()):
-            if ownership.covers(day):
-                return ownership.owner_id
-        return None
+        return PlatformOwnership.owner_id_on(self.ownerships.get(platform_id, ()), day)
 
 
 def _unknown(kind: str, name: object, spellings: list[str]) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from responses_app.importing.lookups import ReferenceMaps, UnknownName, normalise
 from responses_app.importing.reading import RowError, Sheet, column_letter
-from responses_app.models import Unit
+from responses_app.models import Figure, Unit
 from responses_app.values import ValueRejected, parse_value
 
 LONG_COLUMNS = ["period_start", "period_end", "offence", "platform", "value", "unit", "note"]
@@ -56,14 +56,8 @@ class FigureDraft:
     owner_id: int | None = None
 
     def key(self) -> tuple:
-        return (
-            self.period_start,
-            self.period_end,
-            self.offence_id,
-            self.platform_id or 0,
-            self.platform_scope,
-            self.unit,
-        )
+        """The figure's cell, as `Figure.cell_columns()` reads it from a stored figure."""
+        return tuple(getattr(self, column) for column in Figure.cell_columns())
 
 
 class RowProblem(ValueError):
