@@ -122,9 +122,62 @@ class FoiResponseForm(forms.ModelForm):
         model = FoiResponse
         fields = ["request", "received_on", "outcome", "exemptions", "other_exemptions", "caveats"]
 
+    def clean(self) -> dict:
+        """Everything the services would refuse, refused here: save_model runs inside the
+        admin's transaction, too late to put an error beside its field without having written
+        the response (and moved the request) already."""
+        data = super().clean()
+        if self.instance.pk is None and data.get("request") and data.get("received_on"):
+            _beside_fields(
+                self,
+                services.response_check,
+                request=data["request"],
+                received_on=data["received_on"],
+                exemptions=data.get("exemptions") or [],
+            )
+        elif self.instance.pk is not None:
+            _beside_fields(
+                self,
+                services.response_check_exemptions,
+                request=self.instance.request,
+                exemptions=data.get("exemptions") or [],
+            )
+        upload = data.get("attach")
+        if upload:
+            self.attachment = upload.read()
+            try:
+                services.document_check(name=upload.name, content=self.attachment)
+            except ValidationError as refused:
+                self.add_error("attach", refused.messages)
+        return data
+
+
+def _beside_fields(form: forms.Form, check, **arguments) -> None:
+    """Run a service's check and put each of its errors beside the form's field of that name
+    (or above the form when the form has no such field)."""
+    try:
+        check(**arguments)
+    except ValidationError as refused:
+        for field, messages_ in refused.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+
+
+class RefusalsRollBack:
+    """The forms refuse what the services would, beside the fields. A refusal that only the
+    save can find (someone else recorded the response a moment ago) is caught here, outside the
+    admin's transaction, so everything the save had written is rolled back before the message is
+    shown; caught inside it, the earlier writes would stay."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return redirect(request.get_full_path())
+
 
 @admin.register(FoiResponse)
-class FoiResponseAdmin(SimpleHistoryAdmin):
+class FoiResponseAdmin(RefusalsRollBack, SimpleHistoryAdmin):
     form = FoiResponseForm
     list_display = ["request", "received_on", "outcome", "entered_by"]
     list_filter = ["outcome", "request__campaign"]
@@ -152,18 +205,9 @@ class FoiResponseAdmin(SimpleHistoryAdmin):
             obj.pk = created.pk
             obj.refresh_from_db()
         if data.get("attach"):
-            upload = data["attach"]
             services.document_attach(
-                response=obj, name=upload.name, content=upload.read(), user=request.user
+                response=obj, name=data["attach"].name, content=form.attachment, user=request.user
             )
-
-    def _changeform_view(self, request, object_id, form_url, extra_context):
-        # The services' errors (a refused transition, a bad file) belong on the form.
-        try:
-            return super()._changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return redirect(request.get_full_path())
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.import_view)
@@ -292,8 +336,39 @@ class TotalMismatchFilter(admin.SimpleListFilter):
         return queryset
 
 
+class FigureForm(forms.ModelForm):
+    class Meta:
+        model = Figure
+        # What a person keys in; the admin narrows it to what may change once entered.
+        fields = [
+            "response",
+            "period_start",
+            "period_end",
+            "offence",
+            "platform",
+            "platform_scope",
+            "unit",
+            "raw",
+            "note",
+            "document",
+            "sheet",
+            "cell",
+            "page",
+        ]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.instance.pk is not None:
+            _beside_fields(self, services.figure_check_value, figure=self.instance, raw=data["raw"])
+        elif all(data.get(name) for name in ("response", "period_start", "period_end", "raw")):
+            cell = ("response", "period_start", "period_end", "platform", "platform_scope", "raw")
+            _beside_fields(self, services.figure_check, **{name: data.get(name) for name in cell})
+        return data
+
+
 @admin.register(Figure)
-class FigureAdmin(SimpleHistoryAdmin):
+class FigureAdmin(RefusalsRollBack, SimpleHistoryAdmin):
+    form = FigureForm
     list_display = [
         "__str__",
         "response",
@@ -370,13 +445,6 @@ class FigureAdmin(SimpleHistoryAdmin):
         if not entry.created:
             verdict = "confirmed" if entry.confirmed else "disputed (a different value)"
             self.message_user(request, f"This figure was already entered: your entry {verdict}.")
-
-    def _changeform_view(self, request, object_id, form_url, extra_context):
-        try:
-            return super()._changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return redirect(request.get_full_path())
 
     @admin.action(description="Confirm the selected figures (as the second person)")
     def confirm_figures(self, request, queryset) -> None:

@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from requests_app.models import FoiRequest
-from requests_app.services import request_record_event
+from requests_app.services import event_check, request_record_event
 from requests_app.status import EventKind
 from responses_app import documents
 from responses_app.importing.checking import FigureReading
@@ -36,7 +37,7 @@ from responses_app.models import (
     PlatformOwnership,
     PlatformScope,
 )
-from responses_app.values import ValueRejected, parse_value
+from responses_app.values import ParsedValue, ValueRejected, parse_value
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -84,7 +85,8 @@ def reference_lists_load(
             )
 
 
-def _check_exemptions(request: FoiRequest, exemptions: list[str]) -> None:
+def response_check_exemptions(*, request: FoiRequest, exemptions: Sequence[str]) -> None:
+    """Raise ValidationError unless every code is on the pick-list of the request's regime."""
     allowed = EXEMPTIONS.get(request.force.regime, {})
     unknown = [code for code in exemptions if code not in allowed]
     if unknown:
@@ -119,7 +121,7 @@ def response_record(
     )
     response._history_user = user
     with transaction.atomic():
-        _check_exemptions(request, exemptions)
+        response_check(request=request, received_on=received_on, exemptions=exemptions)
         response.full_clean()
         try:
             request_record_event(
@@ -133,6 +135,19 @@ def response_record(
             raise _in_response_terms(refused) from refused
         response.save()
     return response
+
+
+def response_check(
+    *, request: FoiRequest, received_on: dt.date, exemptions: list[str] | tuple[str, ...]
+) -> None:
+    """Raise ValidationError unless a response with these details may be recorded now. Forms
+    call it to show errors beside their fields before anything is written; `response_record`
+    checks again, the status machine under the request's lock."""
+    response_check_exemptions(request=request, exemptions=exemptions)
+    try:
+        event_check(request, kind=EventKind.RESPONSE, on=received_on, until=None)
+    except ValidationError as refused:
+        raise _in_response_terms(refused) from refused
 
 
 def _in_response_terms(error: ValidationError) -> ValidationError:
@@ -154,7 +169,7 @@ def response_update(*, response: FoiResponse, user: AbstractBaseUser, **changes)
         setattr(response, name, value)
     response._history_user = user
     with transaction.atomic():
-        _check_exemptions(response.request, response.exemptions)
+        response_check_exemptions(request=response.request, exemptions=response.exemptions)
         response.full_clean()
         response.save()
     return response
@@ -164,9 +179,7 @@ def document_attach(
     *, response: FoiResponse, name: str, content: bytes, user: AbstractBaseUser
 ) -> Document:
     """Store a file under a random name, with its type proved from its bytes and its SHA-256."""
-    documents.check_size(len(content))
-    original_name = documents.safe_name(name)
-    content_type = documents.content_type_of(content, original_name)
+    original_name, content_type = document_check(name=name, content=content)
     document = Document(
         response=response,
         original_name=original_name,
@@ -187,6 +200,14 @@ def document_attach(
             document.file.delete(save=False)
             raise
     return document
+
+
+def document_check(*, name: str, content: bytes) -> tuple[str, str]:
+    """The file's safe name and its type proved from its bytes, or ValidationError (too large,
+    a zip bomb, not a type we take, a name that disagrees with the bytes). Writes nothing."""
+    documents.check_size(len(content))
+    original_name = documents.safe_name(name)
+    return original_name, documents.content_type_of(content, original_name)
 
 
 @dataclass
@@ -219,8 +240,14 @@ def figure_enter(
     """Key in one figure. If the same cell is already entered by someone else, this is the
     second entry of double-entry verification: the same value confirms it, another value is a
     disagreement kept on the figure until someone corrects it."""
-    parsed = _parse(raw, response)
-    _check_cell(period_start, period_end, platform, platform_scope)
+    parsed = figure_check(
+        response=response,
+        period_start=period_start,
+        period_end=period_end,
+        platform=platform,
+        platform_scope=platform_scope,
+        raw=raw,
+    )
     figure = Figure(
         response=response,
         period_start=period_start,
@@ -256,6 +283,26 @@ def figure_enter(
     return FigureEntry(figure, created=True)
 
 
+def figure_check(
+    *,
+    response: FoiResponse,
+    period_start: dt.date,
+    period_end: dt.date,
+    platform: Platform | None,
+    platform_scope: str,
+    raw: object,
+) -> ParsedValue:
+    """The value as parsed, or ValidationError naming the field; forms call it before saving."""
+    parsed = _parse(raw, response)
+    _check_cell(period_start, period_end, platform, platform_scope)
+    return parsed
+
+
+def figure_check_value(*, figure: Figure, raw: object) -> ParsedValue:
+    """A corrected value as parsed, or ValidationError on `raw`."""
+    return _parse(raw, figure.response)
+
+
 def _check_cell(start: dt.date, end: dt.date, platform: Platform | None, scope: str) -> None:
     if end < start:
         raise ValidationError(
@@ -277,7 +324,7 @@ def _check_document(figure: Figure) -> None:
         raise ValidationError({"document": "The document belongs to another response."})
 
 
-def _parse(raw: object, response: FoiResponse):
+def _parse(raw: object, response: FoiResponse) -> ParsedValue:
     try:
         return parse_value(raw, threshold=response.request.force.suppression_threshold)
     except ValueRejected as rejected:
@@ -322,7 +369,7 @@ def figure_correct(
 ) -> Figure:
     """Replace the value. The old one stays in the history; the corrected figure needs a second
     person again, so its verification and any disagreement are cleared."""
-    parsed = _parse(raw, figure.response)
+    parsed = figure_check_value(figure=figure, raw=raw)
     figure.raw, figure.status, figure.low, figure.high = (
         str(raw).strip(),
         parsed.status,
