@@ -36,15 +36,17 @@ def database_check() -> dict:
 
 
 def broker_check() -> dict:
+    """The broker, and where tasks run: `in-process` (no broker: inside the web process) or
+    `workers` (Celery workers fed by the broker)."""
     if not settings.REDIS_URL:
-        return {"ok": True, "detail": "no broker configured: tasks run in-process"}
+        return {"ok": True, "tasks": "in-process", "detail": "no broker: tasks run in-process"}
     import redis
 
     try:
         redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2).ping()
-        return {"ok": True}
+        return {"ok": True, "tasks": "workers"}
     except Exception as error:
-        return {"ok": False, "error": type(error).__name__}
+        return {"ok": False, "tasks": "workers", "error": type(error).__name__}
 
 
 def sweep_check() -> dict:

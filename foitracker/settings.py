@@ -208,8 +208,17 @@ SPECTACULAR_SETTINGS = {
 }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Without a broker, tasks (reminders, mail) run inside the web process: right for a laptop, but
+# in production it means no retries and a page that waits for the mail server, so production
+# refuses to start that way unless it is asked for by name.
+TASKS_IN_PROCESS = not REDIS_URL
+if PRODUCTION and TASKS_IN_PROCESS and os.environ.get("TASKS_IN_PROCESS") != "1":
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set when DJANGO_ENV=production (Celery's broker); set "
+        "TASKS_IN_PROCESS=1 to run tasks inside the web process instead."
+    )
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = TASKS_IN_PROCESS
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"

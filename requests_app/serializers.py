@@ -156,9 +156,10 @@ class FoiRequestSerializer(serializers.ModelSerializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            fields["campaign"].queryset = campaigns_editable_by(request.user)
+        # The HTTP request; "request" among the fields is the FOI request.
+        http_request = self.context.get("request")
+        if http_request is not None:
+            fields["campaign"].queryset = campaigns_editable_by(http_request.user)
         if self.instance is not None and not isinstance(self.instance, list):
             # Once created, only the force's reference is edited here; dates move by events.
             for name in ("campaign", "force", "sent_on", "received_on"):

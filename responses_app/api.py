@@ -115,15 +115,15 @@ class FoiResponseViewSet(
     @action(detail=True, methods=["get", "post"], pagination_class=None)
     def documents(self, request: Request, pk: str | None = None) -> Response:
         """The response's documents; post a multipart `file` to attach one."""
-        response = self.get_object()
+        foi_response = self.get_object()
         if request.method == "GET":
-            attached = response.documents.select_related("uploaded_by")
+            attached = foi_response.documents.select_related("uploaded_by")
             return Response(DocumentSerializer(attached, many=True).data)
         payload = DocumentUploadSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         upload = payload.validated_data["file"]
         document = services.document_attach(
-            response=response, name=upload.name, content=upload.read(), user=request.user
+            response=foi_response, name=upload.name, content=upload.read(), user=request.user
         )
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
@@ -132,14 +132,14 @@ class FoiResponseViewSet(
     def import_figures(self, request: Request, pk: str | None = None) -> Response:
         """Import a CSV or XLSX of figures, all or nothing; `dry_run=true` shows what would be
         created. The file is attached to the response as the figures' source."""
-        response = self.get_object()
+        foi_response = self.get_object()
         payload = ImportSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         upload = payload.validated_data["file"]
         dry_run = payload.validated_data["dry_run"]
         try:
             result = services.figures_import(
-                response=response,
+                response=foi_response,
                 content=upload.read(),
                 name=upload.name,
                 layout=payload.layout(),

@@ -106,9 +106,10 @@ class FoiResponseSerializer(serializers.ModelSerializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            fields["request"].queryset = requests_writable_by(request.user)
+        # The HTTP request; "request" among the fields is the FOI request.
+        http_request = self.context.get("request")
+        if http_request is not None:
+            fields["request"].queryset = requests_writable_by(http_request.user)
         if self.instance is not None and not isinstance(self.instance, list):
             # The date of receipt is an event in the request's log; correct that log instead.
             fields["request"].read_only = True
@@ -206,11 +207,12 @@ class FigureSerializer(serializers.ModelSerializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            fields["response"].queryset = responses_writable_by(request.user)
+        # The HTTP request; "request" among the fields is the FOI request.
+        http_request = self.context.get("request")
+        if http_request is not None:
+            fields["response"].queryset = responses_writable_by(http_request.user)
             fields["document"].queryset = Document.objects.filter(
-                response__in=responses_writable_by(request.user).values("pk")
+                response__in=responses_writable_by(http_request.user).values("pk")
             )
         if self.instance is not None and not isinstance(self.instance, list):
             # Once entered, a figure's cell is fixed: correct its value, or delete it.

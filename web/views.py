@@ -76,32 +76,34 @@ def figures(request: HttpRequest, pk: int) -> HttpResponse:
 
 @signed_in
 def request_page(request: HttpRequest, pk: int) -> HttpResponse:
-    foi = get_object_or_404(requests_visible_to(request.user), pk=pk)
+    foi_request = get_object_or_404(requests_visible_to(request.user), pk=pk)
     writable = requests_writable_by(request.user).filter(pk=pk).exists()
     form = EventForm(request.POST or None)
     if request.method == "POST":
         if not writable:
             raise PermissionDenied("Your role does not allow changes to this request.")
-        if form.is_valid() and _record(request, foi, form):
-            return redirect("web:request", pk=foi.pk)
+        if form.is_valid() and _record(request, foi_request, form):
+            return redirect("web:request", pk=foi_request.pk)
     today = timezone.localdate()
     context = {
-        "foi": foi,
-        "campaign": foi.campaign,
+        "foi_request": foi_request,
+        "campaign": foi_request.campaign,
         "form": form if writable else None,
-        "timeline": request_timeline(foi),
-        "responses": foi.responses.order_by("received_on", "id"),
-        "overdue": foi.is_overdue(today),
-        "working_days_left": foi.working_days_left(today, working_calendar(foi.force.regime)),
+        "timeline": request_timeline(foi_request),
+        "responses": foi_request.responses.order_by("received_on", "id"),
+        "overdue": foi_request.is_overdue(today),
+        "working_days_left": foi_request.working_days_left(
+            today, working_calendar(foi_request.force.regime)
+        ),
     }
     return render(request, "web/request.html", context, status=400 if form.errors else 200)
 
 
-def _record(request: HttpRequest, foi, form: EventForm) -> bool:
+def _record(request: HttpRequest, foi_request, form: EventForm) -> bool:
     data = form.cleaned_data
     try:
         event = request_record_event(
-            request=foi,
+            request=foi_request,
             kind=data["kind"],
             on=data["on"],
             until=data["until"],
@@ -111,7 +113,7 @@ def _record(request: HttpRequest, foi, form: EventForm) -> bool:
     except ValidationError as refused:
         form.add_service_errors(refused.message_dict)
         return False
-    due = foi.current_due_on
+    due = foi_request.current_due_on
     messages.success(
         request,
         f"Recorded: {event.get_kind_display()} on {event.on:%d %b %Y}. "

@@ -33,15 +33,24 @@ def test_check_deploy_is_clean_under_production_settings():
         DJANGO_ENV="production",
         SECRET_KEY=STRONG_KEY,
         ALLOWED_HOSTS="foi.example.org",
+        REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
     assert "WARNINGS" not in result.stderr
 
 
+PRODUCTION = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": STRONG_KEY,
+    "ALLOWED_HOSTS": "foi.example.org",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+}
+
+
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
 def test_production_start_up_fails_clearly_without_a_secret(missing):
-    env = {"DJANGO_ENV": "production", "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "foi.example.org"}
+    env = dict(PRODUCTION)
     env[missing] = ""
     result = manage("check", **env)
     assert result.returncode != 0
@@ -50,4 +59,15 @@ def test_production_start_up_fails_clearly_without_a_secret(missing):
 
 def test_development_settings_need_no_secret():
     result = manage("check")
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_to_start_without_a_broker():
+    result = manage("check", **{**PRODUCTION, "REDIS_URL": ""})
+    assert result.returncode != 0
+    assert "REDIS_URL must be set when DJANGO_ENV=production" in result.stderr
+
+
+def test_production_runs_tasks_in_process_only_when_asked_by_name():
+    result = manage("check", **{**PRODUCTION, "REDIS_URL": "", "TASKS_IN_PROCESS": "1"})
     assert result.returncode == 0, result.stderr
