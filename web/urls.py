@@ -1,12 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from web import views
+from web.views import campaigns, figures, requests
 
 app_name = "web"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", campaigns.home, name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
@@ -21,7 +21,7 @@ urlpatterns = [
         auth_views.LogoutView.as_view(next_page=reverse_lazy("web:login")),
         name="logout",
     ),
-    path("campaigns/<int:pk>/", views.board, name="board"),
-    path("campaigns/<int:pk>/figures/", views.figures, name="figures"),
-    path("requests/<int:pk>/", views.request_page, name="request"),
+    path("campaigns/<int:pk>/", campaigns.board, name="board"),
+    path("campaigns/<int:pk>/figures/", figures.figures, name="figures"),
+    path("requests/<int:pk>/", requests.request_page, name="request"),
 ]

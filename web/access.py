@@ -1,0 +1,8 @@
+"""Who may open the pages: every page needs a signed-in user; what each user sees is decided by
+the same selectors that scope the API (a campaign outside the user's team is a 404)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+
+signed_in = login_required(login_url="web:login")

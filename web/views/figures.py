@@ -1,0 +1,32 @@
+"""A campaign's figures: charts and tables from the same numbers as the aggregates API."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+
+from requests_app.selectors import campaigns_visible_to
+from web.access import signed_in
+from web.charts import count_chart, coverage_chart, percent, share_chart
+from web.figure_summary import figures_summary
+
+
+@signed_in
+def figures(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_object_or_404(campaigns_visible_to(request.user), pk=pk)
+    summary = figures_summary(user=request.user, campaign=campaign, today=timezone.localdate())
+    headline = summary.headline
+    context = {
+        "campaign": campaign,
+        "summary": summary,
+        "headline": headline,
+        "headline_share": percent(headline["share"], 0) if headline else None,
+        "platform_chart": share_chart(summary.platforms),
+        "owner_chart": share_chart(summary.owners, highlight=headline and headline["slug"]),
+        "force_chart": count_chart(summary.forces),
+        "coverage_chart": coverage_chart(summary.coverage, summary.asked),
+        "dataset_url": f"{reverse('dataset')}?campaign={campaign.pk}",
+    }
+    return render(request, "web/figures.html", context)
