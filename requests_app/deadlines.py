@@ -111,11 +111,14 @@ class _Clock:
     def __init__(self, calendar: WorkingCalendar, received_on: dt.date) -> None:
         self.calendar = calendar
         self.deadlines = Deadlines()
-        self.fee_notice_on: dt.date | None = None
         self._start(received_on)
 
     def _start(self, received_on: dt.date) -> None:
-        self.clock_started_on = received_on
+        # The answer clock: the working days used so far, counted from `counting_since` while it
+        # runs; a fee notice stops it (`fee_notice_on`) until the fee is paid.
+        self.counting_since = received_on
+        self.working_days_used = 0
+        self.fee_notice_on: dt.date | None = None
         self.deadlines.due_on = self.calendar.add_working_days(received_on, RESPONSE_WORKING_DAYS)
         if self.calendar.regime == JERSEY_2011:
             self.deadlines.statutory_limit_on = self.calendar.add_working_days(
@@ -132,19 +135,31 @@ class _Clock:
         self._start(event.on)
 
     def fee_notice(self, event: TimelineEvent) -> None:
+        # s.10(2): the working days from the day a notice is given to the day the fee arrives are
+        # disregarded, for each notice, so the days used before this one are banked; those of an
+        # earlier pause never count (issue 15). A notice repeated while unpaid changes nothing.
+        if self.fee_notice_on is not None:
+            return
+        self.working_days_used += self._working_days_before(event.on)
         self.fee_notice_on = event.on
         self.deadlines.due_on = None
 
     def fee_paid(self, event: TimelineEvent) -> None:
-        # s.10(2): the working days from the notice to the day the fee arrives are disregarded,
-        # so the days already used before the notice stand and the rest run from the payment.
-        # A notice given on the day of receipt has used none (the day of receipt never counts).
+        # s.10(2) again: the day the fee is received is the last one disregarded.
         if self.fee_notice_on is None:
             return
-        day_before_notice = self.fee_notice_on - dt.timedelta(days=1)
-        used = max(self.calendar.working_days_between(self.clock_started_on, day_before_notice), 0)
-        remaining = max(RESPONSE_WORKING_DAYS - used, 0)
+        self.fee_notice_on = None
+        self.counting_since = event.on
+        remaining = max(RESPONSE_WORKING_DAYS - self.working_days_used, 0)
         self.deadlines.due_on = self.calendar.add_working_days(event.on, remaining)
+
+    def _working_days_before(self, day: dt.date) -> int:
+        """Working days after `counting_since` and before `day` (the first day disregarded).
+        A notice given on the day of receipt has used none: the day of receipt never counts."""
+        if day <= self.counting_since:
+            return 0
+        counted = self.calendar.working_days_between(self.counting_since, day)
+        return counted - self.calendar.is_working_day(day)
 
     def extension(self, event: TimelineEvent) -> None:
         # s.10(3) and s.17(2): the authority names an estimate; the ICO expects no more than

@@ -415,6 +415,62 @@ def test_working_days_from_fee_notice_to_payment_are_disregarded(
     assert deadlines.due_on == day(expected_due)
 
 
+@pytest.mark.parametrize("regime", ALL_REGIMES)
+def test_each_fee_pause_is_disregarded_when_a_second_notice_is_given(regime):
+    """Issue 15: the engine forgot the first pause and said Tue 7 Apr 2026.
+
+    March 2026 on a printed calendar, received Mon 2 Mar. Used before the first notice (Fri
+    6 Mar): 3, 4, 5 Mar (WD 1-3). Disregarded: 6-20 Mar, notice day to payment day (s.10(2)).
+    Counting resumes: Mon 23 (4), Tue 24 (5). Disregarded again: the second notice on Wed 25 to
+    its payment on Fri 27 Mar. Then Mon 30 (6), Tue 31 (7), Wed 1 Apr (8), Thu 2 (9), Good Friday
+    3 Apr and Easter Monday 6 Apr skipped, 7-10 Apr (10-13), 13-17 Apr (14-18), Mon 20 (19),
+    Tue 21 Apr (20). St Patrick's Day (FOIA only) falls in the first pause, and the islands have
+    the same Easter, so every regime gives Tue 21 Apr 2026.
+    """
+    deadlines = deadlines_for(
+        regime,
+        "2026-03-02",
+        event("fee_notice", "2026-03-06"),
+        event("fee_paid", "2026-03-20"),
+        event("fee_notice", "2026-03-25"),
+        event("fee_paid", "2026-03-27"),
+    )
+    assert deadlines.due_on == day("2026-04-21")
+
+
+def test_a_notice_repeated_before_payment_does_not_count_the_pause_as_used():
+    """A second notice on Tue 10 Mar while the first (Fri 6 Mar) is unpaid: the clock is already
+    paused, so the result is the single-notice case above: 3 WD used, 17 after Fri 20 Mar, Thu
+    16 Apr 2026. Counting 6-9 Mar as used (6 and 9 Mar, 2 WD) would give Tue 14 Apr."""
+    deadlines = deadlines_for(
+        FOIA_2000,
+        "2026-03-02",
+        event("fee_notice", "2026-03-06"),
+        event("fee_notice", "2026-03-10"),
+        event("fee_paid", "2026-03-20"),
+    )
+    assert deadlines.due_on == day("2026-04-16")
+
+
+def test_a_clarification_restarts_the_count_so_earlier_fee_days_are_forgotten():
+    """Fee 6-20 Mar 2026 (3 WD used), then clarification asked Mon 23 Mar and received Wed 25
+    Mar: the 20 WD run afresh from 25 Mar (s.1(3)). A new notice on Mon 30 Mar: 26 and 27 Mar are
+    used (2 WD); paid Wed 1 Apr, 18 remain: Thu 2 Apr (1), 3 and 6 Apr skipped, 7-10 Apr (2-5),
+    13-17 Apr (6-10), 20-24 Apr (11-15), Mon 27 (16), Tue 28 (17), Wed 29 Apr 2026 (18). Keeping
+    the 3 days from before the restart would give Fri 24 Apr."""
+    deadlines = deadlines_for(
+        FOIA_2000,
+        "2026-03-02",
+        event("fee_notice", "2026-03-06"),
+        event("fee_paid", "2026-03-20"),
+        event("clarification_requested", "2026-03-23"),
+        event("clarification_received", "2026-03-25"),
+        event("fee_notice", "2026-03-30"),
+        event("fee_paid", "2026-04-01"),
+    )
+    assert deadlines.due_on == day("2026-04-29")
+
+
 @pytest.mark.parametrize(
     ("regime", "until", "expected_extended", "expected_limit"),
     [
