@@ -12,6 +12,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache, cached_property
+from zoneinfo import ZoneInfo
 
 import holidays
 
@@ -42,6 +43,9 @@ REVIEW_CEILING_WORKING_DAYS = 40  # ...and 40 in exceptional cases.
 REVIEW_ASK_WITHIN_WORKING_DAYS = 40  # ICO: ask for a review within 40 working days of the answer.
 COMPLAINT_WINDOW = dt.timedelta(weeks=6)  # ICO: complain within 6 weeks of the final answer.
 
+# Days are counted in UK local dates in every regime: Jersey and Guernsey keep UK time.
+UK_TIME = ZoneInfo("Europe/London")
+
 
 class DateOutsideCalendar(ValueError):
     """A date outside the years the holiday library covers for a regime: there a holiday cannot
@@ -71,6 +75,19 @@ def _weekday_holidays(regime: str) -> tuple[int, ...]:
     return tuple(sorted(day.toordinal() for day in days if day.weekday() < 5))
 
 
+def local_date(moment: dt.date, what: str = "date") -> dt.date:
+    """The UK date of a date or datetime. A datetime must become a date before it meets the
+    holidays: it equals none of them, so Christmas counted as a working day (issue 15). An aware
+    one is read in UK time; a naive one is taken to be in UK time already."""
+    if isinstance(moment, dt.datetime):
+        if moment.utcoffset() is not None:
+            moment = moment.astimezone(UK_TIME)
+        return moment.date()
+    if not isinstance(moment, dt.date):
+        raise TypeError(f"{what} must be a date, not {moment!r}")
+    return moment
+
+
 def _weekdays_through(ordinal: int) -> int:
     """Mondays to Fridays from day ordinal 1 (1 Jan of year 1, a Monday) up to `ordinal`."""
     weeks, rest = divmod(ordinal, 7)
@@ -84,14 +101,17 @@ class WorkingCalendar:
     The working days up to a day are its weekdays, found by arithmetic, less the weekday holidays
     up to it, found by bisecting one sorted list; so a span of a century costs what a week does,
     and the Nth working day after a date is a bisection over that count. Every day given must
-    lie in `supported_range(regime)`; any other is refused with DateOutsideCalendar.
+    lie in `supported_range(regime)`; any other is refused with DateOutsideCalendar. A datetime
+    is read as its UK date (local_date); what is not a date at all is refused with TypeError.
     """
 
     def __init__(self, regime: str, extra_holidays: Iterable[dt.date] = ()) -> None:
         if regime not in _CALENDARS:
             raise ValueError(f"unknown legal regime {regime!r}")
         self.regime = regime
-        self.extra_holidays = frozenset(extra_holidays)
+        self.extra_holidays = frozenset(
+            local_date(day, "an extra holiday") for day in extra_holidays
+        )
 
     @cached_property
     def _closed_weekdays(self) -> tuple[int, ...]:
@@ -104,8 +124,9 @@ class WorkingCalendar:
         return tuple(sorted(extra.union(statutory)))
 
     def day_of(self, day: dt.date, what: str = "date") -> dt.date:
-        """`day`, checked to lie in the range this calendar can count; `what` names it in the
-        error."""
+        """The local date of `day` (see local_date), checked to lie in the range this calendar
+        can count; `what` names it in the error."""
+        day = local_date(day, what)
         first, last = supported_range(self.regime)
         if not first <= day <= last:
             raise DateOutsideCalendar(

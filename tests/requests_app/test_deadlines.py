@@ -25,6 +25,7 @@ import datetime as dt
 import sys
 from collections.abc import Callable
 from functools import cache
+from zoneinfo import ZoneInfo
 
 import holidays
 import pytest
@@ -524,6 +525,86 @@ def test_the_working_day_a_century_on_is_found_in_a_bounded_number_of_steps(foia
     month = calls_made(lambda: foia_calendar.add_working_days(day("1990-01-01"), 20))
     assert century < 200
     assert month < 200
+
+
+# --------------------------------------------------------------------------------------------
+# A datetime is read as its date in UK local time (issue 15)
+# --------------------------------------------------------------------------------------------
+# Compared with the holidays (dates), a datetime equals none of them: Mon 15 Dec 2025 17:45 gave
+# 2026-01-12 17:45, as if Christmas and New Year were working days, instead of Fri 16 Jan 2026
+# (counted in the Christmas cases above).
+LATE_ON_15_DECEMBER = dt.datetime(2025, 12, 15, 17, 45)
+
+
+def test_a_datetime_counts_as_its_date():
+    foia = WorkingCalendar(FOIA_2000)
+    due = foia.add_working_days(LATE_ON_15_DECEMBER, 20)
+    assert (type(due), due) == (dt.date, day("2026-01-16"))
+    assert foia.is_working_day(dt.datetime(2025, 12, 25, 9, 0)) is False
+    assert foia.working_days_between(LATE_ON_15_DECEMBER, dt.datetime(2026, 1, 16, 9, 0)) == 20
+    assert foia.add_working_days(LATE_ON_15_DECEMBER, 0) == day("2025-12-15")
+
+
+@pytest.mark.parametrize(
+    ("moment", "local_day"),
+    [
+        # In British Summer Time, 23:30 UTC on Tue 30 Jun 2026 is 00:30 on Wed 1 Jul in London.
+        pytest.param(dt.datetime(2026, 6, 30, 23, 30, tzinfo=dt.UTC), "2026-07-01", id="bst"),
+        # In winter London keeps UTC: the same hour stays on its day.
+        pytest.param(dt.datetime(2025, 12, 15, 23, 30, tzinfo=dt.UTC), "2025-12-15", id="gmt"),
+        # 01:00 on 16 Dec in India (UTC+5:30) is 19:30 on 15 Dec in London.
+        pytest.param(
+            dt.datetime(2025, 12, 16, 1, 0, tzinfo=ZoneInfo("Asia/Kolkata")),
+            "2025-12-15",
+            id="another-zone",
+        ),
+        # A naive datetime is taken to be UK local time already.
+        pytest.param(dt.datetime(2026, 6, 30, 23, 30), "2026-06-30", id="naive"),
+    ],
+)
+def test_an_aware_datetime_is_read_as_its_date_in_the_uk(moment, local_day):
+    assert WorkingCalendar(FOIA_2000).day_of(moment) == day(local_day)
+
+
+def test_an_aware_datetime_counts_from_its_uk_date():
+    """23:30 UTC on Tue 30 Jun 2026 is received on Wed 1 Jul in London: due Thu 30 Jul 2026
+    (the worked example above). Counted from 30 Jun it would be a working day earlier, 29 Jul."""
+    received = dt.datetime(2026, 6, 30, 23, 30, tzinfo=dt.UTC)
+    assert WorkingCalendar(FOIA_2000).add_working_days(received, 20) == day("2026-07-30")
+
+
+def test_an_extra_holiday_given_as_a_datetime_counts():
+    calendar = WorkingCalendar(FOIA_2000, extra_holidays=[dt.datetime(2026, 3, 4, 0, 0)])
+    assert calendar.is_working_day(PROCLAIMED) is False
+
+
+def test_something_that_is_not_a_date_is_refused_by_name():
+    with pytest.raises(TypeError, match="start must be a date, not '2025-12-15'"):
+        WorkingCalendar(FOIA_2000).add_working_days("2025-12-15", 20)
+
+
+def test_a_timeline_of_datetimes_gives_the_dates_of_a_timeline_of_dates():
+    """Received Mon 15 Dec 2025 17:45: due Fri 16 Jan 2026. Extension asked on Wed 14 Jan until
+    Fri 30 Jan 16:00: the ceiling is 20 WD after 16 Jan, 19 Jan-13 Feb with no holiday, Fri
+    13 Feb. Answered Thu 29 Jan 10:00: review by 40 WD on, Fri 30 Jan (1), 2 Feb-13 Mar (31),
+    Mon 16 Mar (32), St Patrick's Day skipped, 18-20 Mar (35), 23-27 Mar (40): Fri 27 Mar;
+    complain by 29 Jan + 42 days (2 to 31 Jan, 28 in Feb, 12 in Mar): Thu 12 Mar 2026."""
+    deadlines = compute_deadlines(
+        WorkingCalendar(FOIA_2000),
+        LATE_ON_15_DECEMBER,
+        [
+            TimelineEvent("extension", dt.datetime(2026, 1, 14, 9), dt.datetime(2026, 1, 30, 16)),
+            TimelineEvent("response", dt.datetime(2026, 1, 29, 10)),
+        ],
+    )
+    assert deadlines == Deadlines(
+        due_on=day("2026-01-16"),
+        extended_due_on=day("2026-01-30"),
+        extension_limit_on=day("2026-02-13"),
+        review_request_by=day("2026-03-27"),
+        complaint_by=day("2026-03-12"),
+    )
+    assert {type(date) for date in vars(deadlines).values() if date is not None} == {dt.date}
 
 
 # --------------------------------------------------------------------------------------------
