@@ -2,7 +2,9 @@
 
 Every expected date below was counted on a printed calendar (Python's `calendar` module) with the
 holiday lists of the `holidays` package 0.109; none was produced by calling the engine. "WD n" in
-a comment means "the nth working day after the date of receipt (or of the event)".
+a comment means "the nth working day after the date of receipt (or of the event)". Where many
+random spans are checked, the engine is compared with a day-by-day walk over the library's
+holidays, written in this file.
 
 Holidays that matter here, beyond weekends:
 - FOIA (union of England, Wales, Scotland and Northern Ireland):
@@ -20,17 +22,26 @@ Holidays that matter here, beyond weekends:
 """
 
 import datetime as dt
+import sys
+from collections.abc import Callable
+from functools import cache
+from zoneinfo import ZoneInfo
 
+import holidays
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from requests_app.deadlines import (
     FOIA_2000,
     GUERNSEY_2021,
     JERSEY_2011,
+    DateOutsideCalendar,
     Deadlines,
     TimelineEvent,
     WorkingCalendar,
     compute_deadlines,
+    supported_range,
 )
 
 ALL_REGIMES = [FOIA_2000, JERSEY_2011, GUERNSEY_2021]
@@ -300,6 +311,303 @@ def test_an_extra_holiday_is_not_a_working_day():
 
 
 # --------------------------------------------------------------------------------------------
+# The calendar's range, and counting without walking the days (issue 15)
+# --------------------------------------------------------------------------------------------
+# The years the `holidays` package 0.109 covers for every calendar of a regime: the UK from
+# 1872, Guernsey from 1909, Jersey from 1952, all to 2100 (docs/deadlines.md says the same).
+SUPPORTED = {
+    FOIA_2000: (day("1872-01-01"), day("2100-12-31")),
+    JERSEY_2011: (day("1952-01-01"), day("2100-12-31")),
+    GUERNSEY_2021: (day("1909-01-01"), day("2100-12-31")),
+}
+
+
+def test_each_regime_counts_over_the_years_its_holiday_library_covers():
+    assert {regime: supported_range(regime) for regime in ALL_REGIMES} == SUPPORTED
+
+
+@pytest.mark.parametrize(
+    ("regime", "outside"),
+    [
+        pytest.param(FOIA_2000, "1871-12-31", id="foia-the-day-before"),
+        pytest.param(FOIA_2000, "2101-01-01", id="foia-the-day-after"),
+        pytest.param(FOIA_2000, "0001-01-01", id="year-one"),
+        pytest.param(FOIA_2000, "9999-12-31", id="the-end-of-time"),
+        # 31 Dec 1951 is an ordinary Monday for FOIA, but before Jersey's holidays begin.
+        pytest.param(JERSEY_2011, "1951-12-31", id="jersey-the-day-before"),
+        pytest.param(GUERNSEY_2021, "1908-12-31", id="guernsey-the-day-before"),
+    ],
+)
+def test_a_date_outside_the_calendar_is_refused_by_name(regime, outside):
+    calendar = WorkingCalendar(regime)
+    inside, refused = day("2026-03-02"), day(outside)
+    attempts = [
+        lambda: calendar.is_working_day(refused),
+        lambda: calendar.add_working_days(refused, 20),
+        lambda: calendar.working_days_between(inside, refused),
+        lambda: calendar.working_days_between(refused, inside),
+    ]
+    for attempt in attempts:
+        with pytest.raises(DateOutsideCalendar, match=f"{outside} is outside the {regime}"):
+            attempt()
+
+
+def test_a_refused_date_is_a_value_error_that_names_the_range():
+    with pytest.raises(ValueError, match="from 1952-01-01 to 2100-12-31 only"):
+        WorkingCalendar(JERSEY_2011).is_working_day(day("1951-12-31"))
+    assert WorkingCalendar(FOIA_2000).is_working_day(day("1951-12-31")) is True
+
+
+def test_the_first_and_last_days_of_the_range_are_counted():
+    """FOIA's range opens on Mon 1 Jan 1872, a holiday (Scotland's New Year's Day), as is Tue
+    2 Jan (Scotland's New Year Holiday), so day 1 is Wed 3 Jan 1872. It closes on Fri 31 Dec
+    2100: Christmas and Boxing Day fall on Sat 25 and Sun 26 and are observed on Mon 27 and
+    Tue 28, so after Mon 20 Dec 2100 come 21-24 Dec (WD 1-4) and 29-31 Dec (WD 5-7). An eighth
+    working day would be in 2101, whose holidays the library does not know."""
+    foia = WorkingCalendar(FOIA_2000)
+    assert foia.is_working_day(day("1872-01-01")) is False
+    assert foia.add_working_days(day("1872-01-01"), 1) == day("1872-01-03")
+    assert foia.add_working_days(day("2100-12-20"), 7) == day("2100-12-31")
+    assert foia.working_days_between(day("2100-12-20"), day("2100-12-31")) == 7
+    with pytest.raises(DateOutsideCalendar, match="8 working days after 2100-12-20 run past"):
+        foia.add_working_days(day("2100-12-20"), 8)
+
+
+def test_an_extension_until_the_end_of_time_is_refused_by_name():
+    with pytest.raises(DateOutsideCalendar, match="the extension's until 9999-12-31 is outside"):
+        deadlines_for(FOIA_2000, "2026-03-02", event("extension", "2026-03-27", "9999-12-31"))
+
+
+def test_a_request_received_in_year_one_is_refused_by_name():
+    with pytest.raises(DateOutsideCalendar, match="the date of receipt 0001-01-01 is outside"):
+        deadlines_for(FOIA_2000, "0001-01-01")
+
+
+# The definition the engine must agree with, walked one day at a time, straight from the library
+# one year at a time (as the engine did before issue 15). Slow, and so only for checking.
+LIBRARY_CALENDARS = {
+    FOIA_2000: [("GB", "ENG"), ("GB", "WLS"), ("GB", "SCT"), ("GB", "NIR")],
+    JERSEY_2011: [("JE", None)],
+    GUERNSEY_2021: [("GG", None)],
+}
+
+
+@cache
+def library_holidays(regime: str, year: int) -> frozenset[dt.date]:
+    return frozenset(
+        holiday
+        for country, subdiv in LIBRARY_CALENDARS[regime]
+        for holiday in holidays.country_holidays(country, subdiv=subdiv, years=year)
+    )
+
+
+def walked_is_working_day(regime: str, date: dt.date, extra: frozenset[dt.date]) -> bool:
+    return (
+        date.weekday() < 5 and date not in extra and date not in library_holidays(regime, date.year)
+    )
+
+
+def walked_between(regime: str, start: dt.date, end: dt.date, extra: frozenset[dt.date]) -> int:
+    if end < start:
+        return -walked_between(regime, end, start, extra)
+    days = (start + dt.timedelta(days=n) for n in range(1, (end - start).days + 1))
+    return sum(walked_is_working_day(regime, date, extra) for date in days)
+
+
+def walked_add(regime: str, start: dt.date, count: int, extra: frozenset[dt.date]) -> dt.date:
+    date = start
+    while count > 0:
+        date += dt.timedelta(days=1)
+        count -= walked_is_working_day(regime, date, extra)
+    return date
+
+
+@st.composite
+def spans(draw: st.DrawFn) -> tuple[str, dt.date, dt.date, frozenset[dt.date]]:
+    """A regime, a span of up to three years either way inside its range (often near an end of
+    the range), and up to four extra holidays in or around the span."""
+    regime = draw(st.sampled_from(ALL_REGIMES))
+    first, last = SUPPORTED[regime]
+    three_years = dt.timedelta(days=3 * 366)
+    start = draw(
+        st.dates(first, last)
+        | st.dates(first, first + three_years)
+        | st.dates(last - three_years, last)
+    )
+    end = start + dt.timedelta(days=draw(st.integers(-3 * 366, 3 * 366)))
+    end = min(max(end, first), last)
+    week = dt.timedelta(days=7)
+    extra = draw(
+        st.frozensets(st.dates(min(start, end) - week, max(start, end) + week), max_size=4)
+    )
+    return regime, start, end, extra
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(spans())
+def test_working_days_between_agrees_with_walking_the_days(span):
+    regime, start, end, extra = span
+    calendar = WorkingCalendar(regime, extra_holidays=extra)
+    assert calendar.working_days_between(start, end) == walked_between(regime, start, end, extra)
+    assert calendar.is_working_day(end) is walked_is_working_day(regime, end, extra)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(spans(), st.integers(min_value=-5, max_value=800))
+def test_add_working_days_agrees_with_walking_the_days(span, count):
+    regime, start, _, extra = span
+    calendar = WorkingCalendar(regime, extra_holidays=extra)
+    walked = walked_add(regime, start, count, extra)
+    if walked > SUPPORTED[regime][1]:
+        with pytest.raises(DateOutsideCalendar):
+            calendar.add_working_days(start, count)
+    else:
+        assert calendar.add_working_days(start, count) == walked
+
+
+@pytest.mark.parametrize("regime", ALL_REGIMES)
+def test_every_year_of_the_range_has_the_working_days_of_a_walk(regime):
+    first, last = SUPPORTED[regime]
+    calendar = WorkingCalendar(regime)
+    counted, walked = {}, {}
+    for year in range(first.year, last.year + 1):
+        new_year, new_years_eve = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        counted[year] = calendar.is_working_day(new_year) + calendar.working_days_between(
+            new_year, new_years_eve
+        )
+        walked[year] = walked_is_working_day(regime, new_year, frozenset()) + walked_between(
+            regime, new_year, new_years_eve, frozenset()
+        )
+    assert counted == walked
+
+
+def calls_made(action: Callable[[], object]) -> int:
+    """Function calls (Python and C) made while `action` runs: a count of work, not a time."""
+    calls = 0
+
+    def count(frame, event, arg) -> None:
+        nonlocal calls
+        calls += event in ("call", "c_call")
+
+    sys.setprofile(count)
+    try:
+        action()
+    finally:
+        sys.setprofile(None)
+    return calls
+
+
+@pytest.fixture
+def foia_calendar() -> WorkingCalendar:
+    calendar = WorkingCalendar(FOIA_2000)
+    calendar.is_working_day(day("2026-03-02"))  # the holiday list is built once per process
+    return calendar
+
+
+def test_counting_across_a_century_costs_what_counting_a_week_does(foia_calendar):
+    """Walking 1990-2089 took 36,524 calls of is_working_day, each with calls of its own; the
+    count is now a difference of two running counts, whatever the span."""
+    century = calls_made(
+        lambda: foia_calendar.working_days_between(day("1990-01-01"), day("2089-12-31"))
+    )
+    week = calls_made(
+        lambda: foia_calendar.working_days_between(day("2026-03-02"), day("2026-03-09"))
+    )
+    assert century == week
+
+
+def test_the_working_day_a_century_on_is_found_in_a_bounded_number_of_steps(foia_calendar):
+    """25,000 working days after 1 Jan 1990 is in 2089. Walking took over 36,000 calls of
+    is_working_day. The bisection halves the days left in the calendar (at most 83,564 for
+    FOIA, so at most 17 halvings of about six calls each), whatever the count: both stay far
+    under 200 calls, the count's size makes no difference."""
+    century = calls_made(lambda: foia_calendar.add_working_days(day("1990-01-01"), 25_000))
+    month = calls_made(lambda: foia_calendar.add_working_days(day("1990-01-01"), 20))
+    assert century < 200
+    assert month < 200
+
+
+# --------------------------------------------------------------------------------------------
+# A datetime is read as its date in UK local time (issue 15)
+# --------------------------------------------------------------------------------------------
+# Compared with the holidays (dates), a datetime equals none of them: Mon 15 Dec 2025 17:45 gave
+# 2026-01-12 17:45, as if Christmas and New Year were working days, instead of Fri 16 Jan 2026
+# (counted in the Christmas cases above).
+LATE_ON_15_DECEMBER = dt.datetime(2025, 12, 15, 17, 45)
+
+
+def test_a_datetime_counts_as_its_date():
+    foia = WorkingCalendar(FOIA_2000)
+    due = foia.add_working_days(LATE_ON_15_DECEMBER, 20)
+    assert (type(due), due) == (dt.date, day("2026-01-16"))
+    assert foia.is_working_day(dt.datetime(2025, 12, 25, 9, 0)) is False
+    assert foia.working_days_between(LATE_ON_15_DECEMBER, dt.datetime(2026, 1, 16, 9, 0)) == 20
+    assert foia.add_working_days(LATE_ON_15_DECEMBER, 0) == day("2025-12-15")
+
+
+@pytest.mark.parametrize(
+    ("moment", "local_day"),
+    [
+        # In British Summer Time, 23:30 UTC on Tue 30 Jun 2026 is 00:30 on Wed 1 Jul in London.
+        pytest.param(dt.datetime(2026, 6, 30, 23, 30, tzinfo=dt.UTC), "2026-07-01", id="bst"),
+        # In winter London keeps UTC: the same hour stays on its day.
+        pytest.param(dt.datetime(2025, 12, 15, 23, 30, tzinfo=dt.UTC), "2025-12-15", id="gmt"),
+        # 01:00 on 16 Dec in India (UTC+5:30) is 19:30 on 15 Dec in London.
+        pytest.param(
+            dt.datetime(2025, 12, 16, 1, 0, tzinfo=ZoneInfo("Asia/Kolkata")),
+            "2025-12-15",
+            id="another-zone",
+        ),
+        # A naive datetime is taken to be UK local time already.
+        pytest.param(dt.datetime(2026, 6, 30, 23, 30), "2026-06-30", id="naive"),
+    ],
+)
+def test_an_aware_datetime_is_read_as_its_date_in_the_uk(moment, local_day):
+    assert WorkingCalendar(FOIA_2000).day_of(moment) == day(local_day)
+
+
+def test_an_aware_datetime_counts_from_its_uk_date():
+    """23:30 UTC on Tue 30 Jun 2026 is received on Wed 1 Jul in London: due Thu 30 Jul 2026
+    (the worked example above). Counted from 30 Jun it would be a working day earlier, 29 Jul."""
+    received = dt.datetime(2026, 6, 30, 23, 30, tzinfo=dt.UTC)
+    assert WorkingCalendar(FOIA_2000).add_working_days(received, 20) == day("2026-07-30")
+
+
+def test_an_extra_holiday_given_as_a_datetime_counts():
+    calendar = WorkingCalendar(FOIA_2000, extra_holidays=[dt.datetime(2026, 3, 4, 0, 0)])
+    assert calendar.is_working_day(PROCLAIMED) is False
+
+
+def test_something_that_is_not_a_date_is_refused_by_name():
+    with pytest.raises(TypeError, match="start must be a date, not '2025-12-15'"):
+        WorkingCalendar(FOIA_2000).add_working_days("2025-12-15", 20)
+
+
+def test_a_timeline_of_datetimes_gives_the_dates_of_a_timeline_of_dates():
+    """Received Mon 15 Dec 2025 17:45: due Fri 16 Jan 2026. Extension asked on Wed 14 Jan until
+    Fri 30 Jan 16:00: the ceiling is 20 WD after 16 Jan, 19 Jan-13 Feb with no holiday, Fri
+    13 Feb. Answered Thu 29 Jan 10:00: review by 40 WD on, Fri 30 Jan (1), 2 Feb-13 Mar (31),
+    Mon 16 Mar (32), St Patrick's Day skipped, 18-20 Mar (35), 23-27 Mar (40): Fri 27 Mar;
+    complain by 29 Jan + 42 days (2 to 31 Jan, 28 in Feb, 12 in Mar): Thu 12 Mar 2026."""
+    deadlines = compute_deadlines(
+        WorkingCalendar(FOIA_2000),
+        LATE_ON_15_DECEMBER,
+        [
+            TimelineEvent("extension", dt.datetime(2026, 1, 14, 9), dt.datetime(2026, 1, 30, 16)),
+            TimelineEvent("response", dt.datetime(2026, 1, 29, 10)),
+        ],
+    )
+    assert deadlines == Deadlines(
+        due_on=day("2026-01-16"),
+        extended_due_on=day("2026-01-30"),
+        extension_limit_on=day("2026-02-13"),
+        review_request_by=day("2026-03-27"),
+        complaint_by=day("2026-03-12"),
+    )
+    assert {type(date) for date in vars(deadlines).values() if date is not None} == {dt.date}
+
+
+# --------------------------------------------------------------------------------------------
 # compute_deadlines: replaying a timeline
 # --------------------------------------------------------------------------------------------
 # Most cases use a request received on Mon 2 Mar 2026, due (WD 20) on Tue 31 Mar under FOIA
@@ -413,6 +721,62 @@ def test_working_days_from_fee_notice_to_payment_are_disregarded(
         regime, "2026-03-02", event("fee_notice", notice), event("fee_paid", paid)
     )
     assert deadlines.due_on == day(expected_due)
+
+
+@pytest.mark.parametrize("regime", ALL_REGIMES)
+def test_each_fee_pause_is_disregarded_when_a_second_notice_is_given(regime):
+    """Issue 15: the engine forgot the first pause and said Tue 7 Apr 2026.
+
+    March 2026 on a printed calendar, received Mon 2 Mar. Used before the first notice (Fri
+    6 Mar): 3, 4, 5 Mar (WD 1-3). Disregarded: 6-20 Mar, notice day to payment day (s.10(2)).
+    Counting resumes: Mon 23 (4), Tue 24 (5). Disregarded again: the second notice on Wed 25 to
+    its payment on Fri 27 Mar. Then Mon 30 (6), Tue 31 (7), Wed 1 Apr (8), Thu 2 (9), Good Friday
+    3 Apr and Easter Monday 6 Apr skipped, 7-10 Apr (10-13), 13-17 Apr (14-18), Mon 20 (19),
+    Tue 21 Apr (20). St Patrick's Day (FOIA only) falls in the first pause, and the islands have
+    the same Easter, so every regime gives Tue 21 Apr 2026.
+    """
+    deadlines = deadlines_for(
+        regime,
+        "2026-03-02",
+        event("fee_notice", "2026-03-06"),
+        event("fee_paid", "2026-03-20"),
+        event("fee_notice", "2026-03-25"),
+        event("fee_paid", "2026-03-27"),
+    )
+    assert deadlines.due_on == day("2026-04-21")
+
+
+def test_a_notice_repeated_before_payment_does_not_count_the_pause_as_used():
+    """A second notice on Tue 10 Mar while the first (Fri 6 Mar) is unpaid: the clock is already
+    paused, so the result is the single-notice case above: 3 WD used, 17 after Fri 20 Mar, Thu
+    16 Apr 2026. Counting 6-9 Mar as used (6 and 9 Mar, 2 WD) would give Tue 14 Apr."""
+    deadlines = deadlines_for(
+        FOIA_2000,
+        "2026-03-02",
+        event("fee_notice", "2026-03-06"),
+        event("fee_notice", "2026-03-10"),
+        event("fee_paid", "2026-03-20"),
+    )
+    assert deadlines.due_on == day("2026-04-16")
+
+
+def test_a_clarification_restarts_the_count_so_earlier_fee_days_are_forgotten():
+    """Fee 6-20 Mar 2026 (3 WD used), then clarification asked Mon 23 Mar and received Wed 25
+    Mar: the 20 WD run afresh from 25 Mar (s.1(3)). A new notice on Mon 30 Mar: 26 and 27 Mar are
+    used (2 WD); paid Wed 1 Apr, 18 remain: Thu 2 Apr (1), 3 and 6 Apr skipped, 7-10 Apr (2-5),
+    13-17 Apr (6-10), 20-24 Apr (11-15), Mon 27 (16), Tue 28 (17), Wed 29 Apr 2026 (18). Keeping
+    the 3 days from before the restart would give Fri 24 Apr."""
+    deadlines = deadlines_for(
+        FOIA_2000,
+        "2026-03-02",
+        event("fee_notice", "2026-03-06"),
+        event("fee_paid", "2026-03-20"),
+        event("clarification_requested", "2026-03-23"),
+        event("clarification_received", "2026-03-25"),
+        event("fee_notice", "2026-03-30"),
+        event("fee_paid", "2026-04-01"),
+    )
+    assert deadlines.due_on == day("2026-04-29")
 
 
 @pytest.mark.parametrize(
