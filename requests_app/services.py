@@ -152,6 +152,7 @@ def request_record_event(
     note: str = "",
     until: dt.date | None = None,
     received_on: dt.date | None = None,
+    review_outcome: str = "",
 ) -> RequestEvent:
     """Record what happened to a request: the one path for every status change. Validates the
     event against the status machine and the timeline, appends it to the log and recomputes the
@@ -159,7 +160,9 @@ def request_record_event(
     with transaction.atomic():
         # Lock the row: two people recording events at once must not both pass the status check.
         locked = FoiRequest.objects.select_for_update().select_related("force").get(pk=request.pk)
-        to_status = event_check(locked, kind=kind, on=on, until=until)
+        to_status = event_check(
+            locked, kind=kind, on=on, until=until, review_outcome=review_outcome
+        )
         if kind == EventKind.SENT:
             _start_clock(locked, sent_on=on, received_on=received_on or on)
         event = RequestEvent(
@@ -167,6 +170,7 @@ def request_record_event(
             kind=kind,
             on=on,
             until=until,
+            review_outcome=review_outcome,
             note=note,
             from_status=locked.status,
             to_status=to_status,
@@ -193,7 +197,14 @@ def _check_receipt(*, sent_on: dt.date, received_on: dt.date) -> None:
     _check_not_future(received_on, "received_on")
 
 
-def event_check(request: FoiRequest, *, kind: str, on: dt.date, until: dt.date | None) -> str:
+def event_check(
+    request: FoiRequest,
+    *,
+    kind: str,
+    on: dt.date,
+    until: dt.date | None,
+    review_outcome: str = "",
+) -> str:
     """Raise ValidationError unless the event may be recorded now; return the status it leads to.
     Forms call it to show errors beside their fields; the service calls it again under a lock."""
     try:
@@ -201,6 +212,10 @@ def event_check(request: FoiRequest, *, kind: str, on: dt.date, until: dt.date |
     except TransitionRefused as refused:
         raise ValidationError({"kind": str(refused)}) from refused
     _check_event_dates(request, kind=kind, on=on, until=until)
+    if review_outcome and kind != EventKind.INTERNAL_REVIEW_RESPONSE:
+        raise ValidationError(
+            {"review_outcome": "Only the answer to an internal review takes an outcome."}
+        )
     return to_status
 
 
