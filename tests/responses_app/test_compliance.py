@@ -54,6 +54,7 @@ import time_machine
 from requests_app.models import Force
 from requests_app.services import campaign_send, request_record_event
 from responses_app import services
+from tests.factories import CampaignFactory
 
 COMPLIANCE = "/api/v1/compliance/"
 SENT_ON = dt.date(2025, 11, 3)
@@ -251,3 +252,151 @@ def test_refusals_and_the_review_carry_their_labels(client_for, owner, seven):
         "answered_in_time": True,
     }
     assert rows["cheshire"]["answer"] is None and rows["cheshire"]["review"] is None
+
+
+# --------------------------------------------------------------------------------------------
+# One force across campaigns, and who sees what
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def second_campaigns(seven, owner, outsider, data_entry):
+    """Kent in two more campaigns, both sent Mon 5 Jan 2026 (due 20 WD later: 6-9 Jan 1-4, 12-16
+    5-9, 19-23 10-14, 26-30 15-19, Mon 2 Feb 20). The owner's: granted Fri 16 Jan, WD 9. The
+    outsider's own: not answered yet, and not due either."""
+    mine = CampaignFactory(owner=owner)
+    kent = send(mine, owner, ["kent"], dt.date(2026, 1, 5))["kent"]
+    answer(kent, data_entry, "2026-01-16")
+    theirs = CampaignFactory(owner=outsider)
+    send(theirs, outsider, ["kent"], dt.date(2026, 1, 5))
+    return mine, theirs
+
+
+def test_one_force_across_the_campaigns_the_caller_can_see(
+    client_for, owner, seven, second_campaigns
+):
+    """Kent for the owner: 18 WD in the seven-force campaign, 9 WD in the second; the outsider's
+    campaign is not the owner's to see. Both in time: 2 of 2. Median (9 + 18) / 2 = 13.5; 90th
+    percentile at rank position (2 - 1) x 0.9 = 0.9: 9 + 0.9 x (18 - 9) = 17.1."""
+    mine, _ = second_campaigns
+    body = report(client_for(owner), force="kent")
+    assert body["force"] == {"slug": "kent", "name": "Kent Police"}
+    assert body["campaign"] is None
+    assert [(row["campaign"], row["working_days"]) for row in body["rows"]] == [
+        (seven.pk, 18),
+        (mine.pk, 9),
+    ]
+    total = body["total"]
+    assert total["in_time"] == {"count": 2, "of": 2, "share": 1.0}
+    assert total["working_days"] == {"answers": 2, "median": 13.5, "p90": 17.1}
+    assert (total["requests"], total["overdue"]) == (2, 0)
+
+
+def test_a_campaign_and_a_force_together_give_one_row(client_for, owner, seven):
+    body = report(client_for(owner), campaign=seven.pk, force="essex")
+    assert [(row["force"], row["working_days"]) for row in body["rows"]] == [("essex", 22)]
+    assert body["total"]["in_time"] == {"count": 0, "of": 1, "share": 0.0}
+
+
+def test_outsiders_see_nothing_of_others_unpublished_campaigns(
+    client_for, outsider, seven, second_campaigns
+):
+    _, theirs = second_campaigns
+    client = client_for(outsider)
+    refused = client.get(COMPLIANCE, {"campaign": seven.pk})
+    assert refused.status_code == 400
+    assert refused.json()["errors"] == [
+        {"field": "campaign", "message": f"No campaign {seven.pk} that you can see."}
+    ]
+    body = report(client, force="kent")
+    # Only the outsider's own request: sent, not due until 2 Feb, so in no share yet.
+    assert [(row["campaign"], row["in_time"]) for row in body["rows"]] == [(theirs.pk, None)]
+    assert body["total"]["in_time"] == {"count": 0, "of": 0, "share": None}
+
+
+def test_a_published_campaign_is_read_by_consumers_and_if_allowed_anonymously(
+    client_for, consumer, seven, settings
+):
+    assert report(client_for(consumer), force="kent")["rows"] == []
+    seven.published = True
+    seven.save()
+    assert report(client_for(consumer), force="kent")["total"]["requests"] == 1
+    assert client_for(None).get(COMPLIANCE, {"force": "kent"}).status_code == 401
+    settings.FOI_PUBLIC_ENDPOINTS = ["compliance"]
+    assert report(client_for(None), campaign=seven.pk)["total"]["requests"] == 7
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({}, "campaign", "Give a campaign (campaign=<id>), a force (force=<slug>), or both."),
+        ({"campaign": "seven"}, "campaign", "Give the campaign's id, a number."),
+        ({"campaign": "999999"}, "campaign", "No campaign 999999 that you can see."),
+        (
+            {"force": "atlantis"},
+            "force",
+            "No force has the slug 'atlantis'; see /api/v1/forces/ for the list.",
+        ),
+        ({"force": "kent\x00"}, "force", "A force is given by its slug, a string such as 'kent'."),
+    ],
+)
+def test_bad_parameters_get_a_400_naming_the_field(client_for, owner, params, field, message):
+    response = client_for(owner).get(COMPLIANCE, params)
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"field": field, "message": message}]
+
+
+# --------------------------------------------------------------------------------------------
+# Reviews logged before outcomes were kept; the query count
+# --------------------------------------------------------------------------------------------
+
+
+def test_a_review_without_an_outcome_is_counted_as_not_recorded_with_its_note(
+    client_for, owner, campaign, data_entry
+):
+    """Sent Mon 3 Nov 2025, refused Mon 24 Nov; review asked Wed 26 Nov, answered Mon 5 Jan 2026
+    (after its 29 Dec due date: late) with the outcome only in its note."""
+    kent = send(campaign, owner, ["kent"])["kent"]
+    answer(kent, data_entry, "2025-11-24", "refused", exemptions=["s12"])
+    log(kent, owner, ("internal_review_requested", "2025-11-26"))
+    log(kent, owner, ("internal_review_response", "2026-01-05", {"note": "Refusal upheld."}))
+    body = report(client_for(owner), campaign=campaign.pk)
+    [row] = body["rows"]
+    assert (row["review"]["outcome"], row["review"]["note"]) == ("", "Refusal upheld.")
+    assert row["review"]["answered_in_time"] is False
+    assert body["total"]["reviews"] == {
+        "requested": 1,
+        "answered": 1,
+        "answered_in_time": 0,
+        "late": 1,
+        "outcomes": [
+            {"code": "not_recorded", "label": "Not recorded (see the event's note)", "count": 1}
+        ],
+    }
+
+
+def test_its_query_count_does_not_grow_with_requests(
+    client_for, owner, seven, data_entry, django_assert_num_queries
+):
+    def client():
+        # A fresh user each time, as a real request loads one (roles are cached on it).
+        return client_for(type(owner).objects.get(pk=owner.pk))
+
+    first = client()
+    with django_assert_num_queries(QUERIES):
+        first.get(COMPLIANCE, {"campaign": seven.pk})
+    more = send(seven, owner, ["cumbria", "durham", "gwent", "jersey"], dt.date(2025, 12, 1))
+    for slug, request in more.items():
+        log(request, owner, ("extension", "2025-12-20", {"until": day("2026-01-09")}))
+        withheld = ["art42" if slug == "jersey" else "s31"]
+        answer(request, data_entry, "2026-01-08", "partly_granted", exemptions=withheld)
+        log(request, owner, ("internal_review_requested", "2026-01-09"))
+    second = client()
+    with django_assert_num_queries(QUERIES):
+        body = second.get(COMPLIANCE, {"campaign": seven.pk}).json()
+    assert body["total"]["requests"] == 11
+
+
+# The caller's roles, the campaign asked for, the requests with their forces and campaigns,
+# their events, their responses, and the extra holidays.
+QUERIES = 6
