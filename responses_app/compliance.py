@@ -32,7 +32,7 @@ from requests_app.deadlines import (
     WorkingCalendar,
     compute_deadlines,
 )
-from requests_app.models import ReviewOutcome
+from requests_app.models import Campaign, Force, ReviewOutcome
 from requests_app.status import EventKind
 from responses_app.models import EXEMPTIONS, Outcome
 
@@ -427,8 +427,8 @@ class ComplianceRow:
 
 @dataclass(frozen=True)
 class ComplianceReport:
-    campaign: object | None  # the campaign asked for, if one was
-    force: object | None  # the force asked for, if one was
+    campaign: Campaign | None  # the campaign asked for, if one was
+    force: Force | None  # the force asked for, if one was
     today: dt.date
     rows: list[ComplianceRow]
     total: Summary
