@@ -42,6 +42,10 @@ WITHHOLDING = (Outcome.REFUSED, Outcome.PARTLY_GRANTED, Outcome.NEITHER_CONFIRM_
 CLOCK_STOPS = (EventKind.CLARIFICATION_REQUESTED, EventKind.FEE_NOTICE)
 NOT_RECORDED = "not_recorded"
 EXEMPTION_LABELS = {code: label for codes in EXEMPTIONS.values() for code, label in codes.items()}
+REVIEW_OUTCOME_LABELS = {
+    **dict(ReviewOutcome.choices),
+    NOT_RECORDED: "Not recorded (see the event's note)",
+}
 
 
 class LoggedEvent(Protocol):
@@ -61,6 +65,14 @@ class Answer:
     outcome: str
     exemptions: tuple[str, ...] = ()
     other_exemptions: str = ""
+
+    @property
+    def outcome_label(self) -> str:
+        return dict(Outcome.choices).get(self.outcome, self.outcome)
+
+    @property
+    def labelled_exemptions(self) -> list[tuple[str, str]]:
+        return [(code, EXEMPTION_LABELS.get(code, code)) for code in self.exemptions]
 
 
 @dataclass(frozen=True)
@@ -85,6 +97,12 @@ class Review:
     outcome: str  # a ReviewOutcome, or "" for a review logged before outcomes were kept
     note: str
     answered_in_time: bool | None
+
+    @property
+    def outcome_label(self) -> str:
+        if self.answered_on is None:
+            return ""
+        return REVIEW_OUTCOME_LABELS[self.outcome or NOT_RECORDED]
 
 
 @dataclass(frozen=True)
@@ -396,14 +414,15 @@ def _refusals(answers: Sequence[Answer]) -> Refusals:
 
 
 def _reviews(reviews: Sequence[Review]) -> Reviews:
-    labels = {**dict(ReviewOutcome.choices), NOT_RECORDED: "Not recorded (see the event's note)"}
     answered = [r for r in reviews if r.answered_on is not None]
     return Reviews(
         requested=len(reviews),
         answered=len(answered),
         answered_in_time=sum(r.answered_in_time is True for r in reviews),
         late=sum(r.answered_in_time is False for r in reviews),
-        outcomes=_counted(Counter(r.outcome or NOT_RECORDED for r in answered), labels),
+        outcomes=_counted(
+            Counter(r.outcome or NOT_RECORDED for r in answered), REVIEW_OUTCOME_LABELS
+        ),
     )
 
 

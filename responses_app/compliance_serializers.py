@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from requests_app.serializers import ForceSlugField
-from responses_app.compliance import EXEMPTION_LABELS, Answer
+from responses_app.compliance import Answer
 from responses_app.dataset_serializers import VisibleField
 
 
@@ -43,12 +43,13 @@ class ExemptionSerializer(serializers.Serializer):
 
 class AnswerSerializer(serializers.Serializer):
     outcome = serializers.CharField()
+    outcome_label = serializers.CharField()
     exemptions = serializers.SerializerMethodField()
     other_exemptions = serializers.CharField()
 
     @extend_schema_field(ExemptionSerializer(many=True))
     def get_exemptions(self, answer: Answer) -> list[dict[str, str]]:
-        return [{"code": c, "label": EXEMPTION_LABELS.get(c, c)} for c in answer.exemptions]
+        return [{"code": code, "label": label} for code, label in answer.labelled_exemptions]
 
 
 class ExtensionSerializer(serializers.Serializer):
@@ -68,6 +69,7 @@ class ReviewSerializer(serializers.Serializer):
     due_on = serializers.DateField(allow_null=True, help_text="20 working days after the ask.")
     answered_on = serializers.DateField(allow_null=True)
     outcome = serializers.CharField(help_text="Empty if logged before outcomes were kept.")
+    outcome_label = serializers.CharField()
     note = serializers.CharField(help_text="The answer's note: for old reviews, the outcome.")
     answered_in_time = serializers.BooleanField(allow_null=True)
 

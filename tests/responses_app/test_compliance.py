@@ -238,6 +238,7 @@ def test_refusals_and_the_review_carry_their_labels(client_for, owner, seven):
     rows = rows_by_force(report(client_for(owner), campaign=seven.pk))
     assert rows["dorset"]["answer"] == {
         "outcome": "refused",
+        "outcome_label": "Refused",
         "exemptions": [
             {"code": "s12", "label": "s.12 cost of compliance exceeds the appropriate limit"}
         ],
@@ -248,6 +249,7 @@ def test_refusals_and_the_review_carry_their_labels(client_for, owner, seven):
         "due_on": "2025-12-29",
         "answered_on": "2025-12-19",
         "outcome": "upheld",
+        "outcome_label": "Upheld: the original answer stands",
         "note": "",
         "answered_in_time": True,
     }
@@ -363,6 +365,7 @@ def test_a_review_without_an_outcome_is_counted_as_not_recorded_with_its_note(
     body = report(client_for(owner), campaign=campaign.pk)
     [row] = body["rows"]
     assert (row["review"]["outcome"], row["review"]["note"]) == ("", "Refusal upheld.")
+    assert row["review"]["outcome_label"] == "Not recorded (see the event's note)"
     assert row["review"]["answered_in_time"] is False
     assert body["total"]["reviews"] == {
         "requested": 1,
