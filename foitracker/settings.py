@@ -183,7 +183,8 @@ REST_FRAMEWORK = {
     },
 }
 
-# Reports that anonymous callers may read (published campaigns only): "aggregates", "dataset".
+# Reports that anonymous callers may read (published campaigns only): "aggregates", "dataset",
+# "compliance".
 FOI_PUBLIC_ENDPOINTS = env_list("FOI_PUBLIC_ENDPOINTS")
 
 SPECTACULAR_SETTINGS = {

@@ -17,6 +17,7 @@ from requests_app.models import (
     ReminderPolicy,
     ReminderPreference,
     RequestEvent,
+    ReviewOutcome,
 )
 from requests_app.status import EventKind
 
@@ -43,7 +44,17 @@ class RequestEventInline(admin.TabularInline):
     model = RequestEvent
     extra = 0
     can_delete = False
-    fields = ["on", "kind", "until", "note", "from_status", "to_status", "created_by", "created_at"]
+    fields = [
+        "on",
+        "kind",
+        "until",
+        "review_outcome",
+        "note",
+        "from_status",
+        "to_status",
+        "created_by",
+        "created_at",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -59,6 +70,11 @@ class FoiRequestForm(forms.ModelForm):
     )
     event_on = forms.DateField(label="Event date", required=False)
     event_until = forms.DateField(label="Extension until", required=False)
+    event_review_outcome = forms.ChoiceField(
+        label="Internal review outcome",
+        required=False,
+        choices=[("", "---------"), *ReviewOutcome.choices],
+    )
     event_note = forms.CharField(label="Event note", required=False, widget=forms.Textarea)
 
     class Meta:
@@ -81,7 +97,11 @@ class FoiRequestForm(forms.ModelForm):
             raise ValidationError({"event_on": "Give the date the event happened."})
         try:
             services.event_check(
-                self.instance, kind=kind, on=data["event_on"], until=data.get("event_until")
+                self.instance,
+                kind=kind,
+                on=data["event_on"],
+                until=data.get("event_until"),
+                review_outcome=data.get("event_review_outcome", ""),
             )
         except ValidationError as error:
             renamed = {f"event_{field}": messages for field, messages in error.message_dict.items()}
@@ -130,6 +150,7 @@ class FoiRequestAdmin(admin.ModelAdmin):
                 kind=data["event_kind"],
                 on=data["event_on"],
                 until=data.get("event_until"),
+                review_outcome=data.get("event_review_outcome", ""),
                 note=data.get("event_note", ""),
                 user=request.user,
             )

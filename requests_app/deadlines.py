@@ -182,6 +182,12 @@ class TimelineEvent:
     until: dt.date | None = None
 
 
+def timeline(events: Iterable) -> list[TimelineEvent]:
+    """What the engine reads of logged events (anything with `kind`, `on` and `until`), in the
+    order given: the one conversion from the event log to the engine."""
+    return [TimelineEvent(kind=e.kind, on=e.on, until=e.until) for e in events]
+
+
 @dataclass
 class Deadlines:
     due_on: dt.date | None = None

@@ -193,6 +193,15 @@ class FoiRequest(models.Model):
         return calendar.working_days_between(today, self.current_due_on)
 
 
+class ReviewOutcome(models.TextChoices):
+    """What an internal review decided about the original answer (ICO guide to internal
+    reviews: the reviewer upholds, varies or reverses the first decision)."""
+
+    UPHELD = "upheld", "Upheld: the original answer stands"
+    PARTLY_UPHELD = "partly_upheld", "Partly upheld: more was released"
+    OVERTURNED = "overturned", "Overturned: the original answer was reversed"
+
+
 class RequestEvent(models.Model):
     """One entry of a request's append-only log: what happened, when, and who recorded it."""
 
@@ -201,6 +210,13 @@ class RequestEvent(models.Model):
     on = models.DateField(help_text="The day it happened (not the day it was recorded).")
     until = models.DateField(
         null=True, blank=True, help_text="For an extension: the force's estimated answer date."
+    )
+    # Empty on reviews logged before outcomes were kept: their note is all there is.
+    review_outcome = models.CharField(
+        max_length=20,
+        choices=ReviewOutcome.choices,
+        blank=True,
+        help_text="For an internal review's answer: what it decided about the original answer.",
     )
     note = models.TextField(blank=True)
     from_status = models.CharField(max_length=30, choices=Status.choices)

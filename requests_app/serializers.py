@@ -212,6 +212,7 @@ class RequestEventSerializer(serializers.ModelSerializer):
             "kind",
             "on",
             "until",
+            "review_outcome",
             "note",
             "from_status",
             "to_status",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from django.conf import settings
@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from requests_app import roles
-from requests_app.deadlines import TimelineEvent, WorkingCalendar, compute_deadlines
+from requests_app.deadlines import WorkingCalendar, compute_deadlines, timeline
 from requests_app.models import Campaign, ExtraHoliday, FoiRequest, Force, RequestEvent
 from requests_app.selectors import working_calendar, working_calendars
 from requests_app.status import EventKind, Status, TransitionRefused, next_status
@@ -47,10 +47,6 @@ def roles_create() -> None:
     """The four role groups; idempotent."""
     for name in roles.ROLES:
         Group.objects.get_or_create(name=name)
-
-
-def _as_timeline(events: Iterable[RequestEvent]) -> list[TimelineEvent]:
-    return [TimelineEvent(kind=e.kind, on=e.on, until=e.until) for e in events]
 
 
 def _recompute(request: FoiRequest, calendar: WorkingCalendar, timeline) -> None:
@@ -102,7 +98,7 @@ def _append(
     event.from_status = request.status
     event.to_status = next_status(request.status, event.kind)
     request.status = event.to_status
-    _recompute(request, calendar, _as_timeline([*earlier, event]))
+    _recompute(request, calendar, timeline([*earlier, event]))
 
 
 def request_create(
@@ -149,6 +145,7 @@ def request_record_event(
     note: str = "",
     until: dt.date | None = None,
     received_on: dt.date | None = None,
+    review_outcome: str = "",
 ) -> RequestEvent:
     """Record what happened to a request: the one path for every status change. Validates the
     event against the status machine and the timeline, appends it to the log and recomputes the
@@ -156,11 +153,17 @@ def request_record_event(
     with transaction.atomic():
         # Lock the row: two people recording events at once must not both pass the status check.
         locked = FoiRequest.objects.select_for_update().select_related("force").get(pk=request.pk)
-        event_check(locked, kind=kind, on=on, until=until)
+        event_check(locked, kind=kind, on=on, until=until, review_outcome=review_outcome)
         if kind == EventKind.SENT:
             _start_clock(locked, sent_on=on, received_on=received_on or on)
         event = RequestEvent(
-            request=locked, kind=kind, on=on, until=until, note=note, created_by=user
+            request=locked,
+            kind=kind,
+            on=on,
+            until=until,
+            review_outcome=review_outcome,
+            note=note,
+            created_by=user,
         )
         earlier = locked.events.order_by("on", "id")
         _append(locked, event, working_calendar(locked.force.regime), earlier=earlier)
@@ -183,7 +186,14 @@ def _check_receipt(*, sent_on: dt.date, received_on: dt.date) -> None:
     _check_not_future(received_on, "received_on")
 
 
-def event_check(request: FoiRequest, *, kind: str, on: dt.date, until: dt.date | None) -> str:
+def event_check(
+    request: FoiRequest,
+    *,
+    kind: str,
+    on: dt.date,
+    until: dt.date | None,
+    review_outcome: str = "",
+) -> str:
     """Raise ValidationError unless the event may be recorded now; return the status it leads to.
     Forms call it to show errors beside their fields; the service calls it again under a lock."""
     try:
@@ -191,6 +201,10 @@ def event_check(request: FoiRequest, *, kind: str, on: dt.date, until: dt.date |
     except TransitionRefused as refused:
         raise ValidationError({"kind": str(refused)}) from refused
     _check_event_dates(request, kind=kind, on=on, until=until)
+    if review_outcome and kind != EventKind.INTERNAL_REVIEW_RESPONSE:
+        raise ValidationError(
+            {"review_outcome": "Only the answer to an internal review takes an outcome."}
+        )
     return to_status
 
 
@@ -240,7 +254,7 @@ def requests_recompute(*, regime: str) -> int:
     changed = []
     for request in open_requests:
         events = sorted(request.events.all(), key=lambda e: (e.on, e.id))
-        _recompute(request, calendar, _as_timeline(events))
+        _recompute(request, calendar, timeline(events))
         changed.append(request)
     FoiRequest.objects.bulk_update(changed, FoiRequest.DEADLINE_FIELDS, batch_size=500)
     return len(changed)

@@ -275,6 +275,7 @@ class DemoEvent:
     until: dt.date | None = None
     note: str = ""
     outcome: str = ""
+    review_outcome: str = ""
     exemptions: tuple[str, ...] = ()
     caveats: str = ""
 
@@ -360,6 +361,7 @@ def _refused_story(rng: random.Random, slug: str) -> tuple[DemoEvent, ...]:
         DemoEvent(
             EventKind.INTERNAL_REVIEW_RESPONSE,
             CALENDAR.add_working_days(asked, 15),
+            review_outcome="upheld",
             note="Review upheld the s.12 refusal.",
         ),
     )

@@ -1,12 +1,28 @@
-"""Reads: who may see which responses, documents and figures; the verification queues; and stated
-totals that disagree with the sum of their parts."""
+"""Reads: who may see which responses, documents and figures; the verification queues; stated
+totals that disagree with the sum of their parts; and how well each force answers."""
 
 from __future__ import annotations
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+import datetime as dt
+
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from requests_app.selectors import User, requests_visible_to, requests_writable_by
+from requests_app.deadlines import WorkingCalendar
+from requests_app.models import Campaign, FoiRequest, Force, RequestEvent
+from requests_app.selectors import (
+    User,
+    requests_visible_to,
+    requests_writable_by,
+    working_calendars,
+)
+from responses_app.compliance import (
+    Answer,
+    ComplianceReport,
+    ComplianceRow,
+    request_compliance,
+    summarise,
+)
 from responses_app.models import (
     CELL_FIELDS,
     PLATFORM_FIELDS,
@@ -96,3 +112,52 @@ def total_mismatches(figures: QuerySet[Figure]) -> QuerySet[Figure]:
     below = Q(high__lt=F("parts_low"))
     above = Q(parts_open=0, low__gt=F("parts_high"))
     return totals_with_sums(figures).filter(parts_count__gt=0).filter(below | above)
+
+
+def compliance_report(
+    *, user: User, today: dt.date, campaign: Campaign | None = None, force: Force | None = None
+) -> ComplianceReport:
+    """How well forces answered the requests the user may see, of one campaign or one force (or
+    both): a row a request, with names, and the totals. Four queries however many requests:
+    the requests with their force and campaign, their events, their responses, the holidays."""
+    requests = requests_visible_to(user).filter(received_on__isnull=False)
+    if campaign is not None:
+        requests = requests.filter(campaign=campaign)
+    if force is not None:
+        requests = requests.filter(force=force)
+    requests = requests.order_by("campaign_id", "force__name").prefetch_related(
+        Prefetch("events", RequestEvent.objects.order_by("on", "id")),
+        Prefetch("responses", FoiResponse.objects.order_by("received_on", "id")),
+    )
+    calendars = working_calendars()
+    rows = [_compliance_row(r, calendars[r.force.regime], today) for r in requests]
+    total = summarise([row.record for row in rows])
+    return ComplianceReport(campaign=campaign, force=force, today=today, rows=rows, total=total)
+
+
+def _compliance_row(
+    request: FoiRequest, calendar: WorkingCalendar, today: dt.date
+) -> ComplianceRow:
+    first = next(iter(request.responses.all()), None)
+    answer = None
+    if first is not None:
+        answer = Answer(first.outcome, tuple(first.exemptions), first.other_exemptions)
+    record = request_compliance(
+        calendar=calendar,
+        received_on=request.received_on,
+        events=list(request.events.all()),
+        answer=answer,
+        overdue=request.is_overdue(today),
+        today=today,
+    )
+    return ComplianceRow(
+        request_id=request.pk,
+        campaign_id=request.campaign_id,
+        campaign_title=request.campaign.title,
+        force_slug=request.force.slug,
+        force_name=request.force.name,
+        regime=request.force.regime,
+        status=request.status,
+        status_label=request.get_status_display(),
+        record=record,
+    )

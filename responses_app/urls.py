@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from responses_app import api, dataset_api
+from responses_app import api, compliance_api, dataset_api
 
 router = DefaultRouter()
 router.include_root_view = False  # the requests app's router already serves the API root
@@ -15,6 +15,7 @@ router.register("releases", dataset_api.ReleaseViewSet, basename="release")
 
 urlpatterns = [
     path("aggregates/", dataset_api.AggregatesView.as_view(), name="aggregates"),
+    path("compliance/", compliance_api.ComplianceView.as_view(), name="compliance"),
     path("dataset/", dataset_api.DatasetView.as_view(), name="dataset"),
     path(
         "releases/<int:release_id>/dataset/",

@@ -10,6 +10,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from requests_app import services
 from requests_app.models import ExtraHoliday, FoiRequest, Force, RequestEvent
 from requests_app.services import campaign_send
 
@@ -49,6 +50,7 @@ def change_form(request: FoiRequest, **event) -> dict:
         "event_kind": "",
         "event_on": "",
         "event_until": "",
+        "event_review_outcome": "",
         "event_note": "",
         "events-TOTAL_FORMS": str(logged),
         "events-INITIAL_FORMS": str(logged),
@@ -167,6 +169,28 @@ def test_an_extension_with_until_can_be_recorded_in_the_admin(admin_client_for_s
     )
 
 
+def test_an_internal_review_outcome_can_be_recorded_in_the_admin(
+    admin_client_for_staff, kent, staff
+):
+    for kind, on in [("response", "2026-02-20"), ("internal_review_requested", "2026-02-23")]:
+        services.request_record_event(
+            request=kent, kind=kind, on=dt.date.fromisoformat(on), user=staff
+        )
+    form = change_form(
+        kent,
+        event_kind="internal_review_response",
+        event_on="2026-03-16",
+        event_review_outcome="overturned",
+    )
+    assert admin_client_for_staff.post(change_url(kent), form).status_code == 302
+    event = kent.events.order_by("id").last()
+    assert (event.kind, event.review_outcome, event.created_by) == (
+        "internal_review_response",
+        "overturned",
+        staff,
+    )
+
+
 def test_the_admin_changes_only_the_reference_without_an_event(admin_client_for_staff, kent):
     before = state(kent)
     form = change_form(kent, reference="K/2026/7")
@@ -201,6 +225,15 @@ def test_the_admin_changes_only_the_reference_without_an_event(admin_client_for_
             {"event_kind": "response", "event_on": "2026-02-20", "event_until": "2026-03-16"},
             "event_until",
             "Only an extension takes an",
+        ),
+        (
+            {
+                "event_kind": "response",
+                "event_on": "2026-02-20",
+                "event_review_outcome": "upheld",
+            },
+            "event_review_outcome",
+            "Only the answer to an internal review takes an outcome.",
         ),
         ({"event_kind": "response"}, "event_on", "Give the date the event happened."),
     ],

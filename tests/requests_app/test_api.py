@@ -758,6 +758,16 @@ def test_an_extension_with_until_is_due_on_that_date(frozen, as_owner, owner, ca
             "until",
             "Date has wrong format. Use one of these formats instead: YYYY-MM-DD.",
         ),
+        (
+            {"kind": "acknowledged", "on": "2026-02-20", "review_outcome": "upheld"},
+            "review_outcome",
+            "Only the answer to an internal review takes an outcome.",
+        ),
+        (
+            {"kind": "acknowledged", "on": "2026-02-20", "review_outcome": "sort_of"},
+            "review_outcome",
+            '"sort_of" is not a valid choice.',
+        ),
         ({"kind": "lost_in_the_post", "on": "2026-02-20"}, "kind", None),
         ({"on": "2026-02-20"}, "kind", "This field is required."),
         ({"kind": "response"}, "on", "This field is required."),
@@ -775,6 +785,24 @@ def test_a_bad_event_is_refused_naming_the_field_and_writes_nothing(
     if message is not None:
         assert errors[0]["message"] == message
     assert (written(), current(as_owner, request)) == before
+
+
+def test_an_internal_review_answer_records_its_outcome(frozen, as_owner, owner, campaign):
+    request = kent_request(campaign, owner)
+    for kind, on in [("response", "2026-02-20"), ("internal_review_requested", "2026-02-23")]:
+        assert post_event(as_owner, request, kind, on).status_code == 201
+    response = post_event(
+        as_owner, request, "internal_review_response", "2026-03-16", review_outcome="partly_upheld"
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["review_outcome"] == "partly_upheld"
+    log = as_owner.get(f"{REQUESTS}{request.pk}/events/").json()
+    assert [(e["kind"], e["review_outcome"]) for e in log] == [
+        ("sent", ""),
+        ("response", ""),
+        ("internal_review_requested", ""),
+        ("internal_review_response", "partly_upheld"),
+    ]
 
 
 def test_an_event_before_the_previous_one_is_refused(frozen, as_owner, owner, campaign):

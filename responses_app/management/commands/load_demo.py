@@ -97,6 +97,7 @@ def _tell(request: FoiRequest, story: demo.ForceStory, user) -> FoiResponse | No
                 kind=event.kind,
                 on=event.on,
                 until=event.until,
+                review_outcome=event.review_outcome,
                 note=event.note,
                 user=user,
             )
