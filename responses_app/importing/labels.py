@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from responses_app.importing.periods import split_footnote_mark
 
 SUGGESTION_THRESHOLD = 0.8
+MIN_NAME_IN_TITLE = 8  # shorter names ('rape') are too common in titles about other things
 MAX_SUGGESTIONS = 3
 
 PLATFORM = "platform"
@@ -136,6 +137,16 @@ class LabelMatcher:
             term = self.codes.get(code)
             return Match(OFFENCE, term) if term else Match(UNKNOWN)
         return Match(UNKNOWN, suggestions=self.suggest(key))
+
+    def offence_named_in(self, text: str) -> str:
+        """The one offence whose name or alias a sentence contains (a table's title), or ""."""
+        sentence = f" {normalise_label(text)} "
+        found = {
+            key
+            for name, (kind, key) in self.names.items()
+            if kind == OFFENCE and len(name) >= MIN_NAME_IN_TITLE and f" {name} " in sentence
+        }
+        return found.pop() if len(found) == 1 else ""
 
     def suggest(self, key: str) -> tuple[Suggestion, ...]:
         wanted = _compact(key)

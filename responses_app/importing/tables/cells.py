@@ -159,25 +159,30 @@ def _lines(table: TableLayout, entries: list[Entry], context: Context, legend: L
     periods = sum(e.period is not None for e in entries)
     offences = sum(e.match.kind == OFFENCE or bool(e.offence) for e in entries)
     role = "offence" if offences > periods else "period"
-    table_period = _table_period(table, context) if role == "offence" else None
-    lines = []
-    for entry in entries:
-        line = Line(entry)
-        lines.append(line)
+    lines = [Line(entry) for entry in entries]
+    for line in lines:
+        entry = line.entry
         if entry.percent or entry.text_only or entry.match.kind == SKIP:
             line.role = "skipped"
-            continue
-        if entry.is_total:
+        elif entry.is_total:
             line.role = "total"
-            continue
-        line.offence = entry.offence or (entry.match.key if entry.match.kind == OFFENCE else "")
+        else:
+            line.offence = entry.offence or (entry.match.key if entry.match.kind == OFFENCE else "")
+    figures = [ln for ln in lines if ln.role == "figure"]
+    # One value column headed by no period ('Number') on a sheet named for a year takes the
+    # sheet's period; several such columns are asked about, never all given the same period.
+    unheaded = [ln for ln in figures if ln.entry.period is None]
+    shared = None
+    if role == "offence" or len(unheaded) == 1:
+        shared = _table_period(table, context, ask=role == "offence")
+    for line in figures:
         if role == "offence":
-            line.period = table_period
-            if entry.match.kind == UNKNOWN:
-                _ask_label(table, entry, context)
+            line.period = shared
+            if line.entry.match.kind == UNKNOWN:
+                _ask_label(table, line.entry, context)
                 line.role = "question"
         else:
-            line.period = _line_period(table, entry, context, legend)
+            line.period = _line_period(table, line.entry, context, legend, shared)
         if line.period is None:
             line.role = "question"
     if any(not ln.offence for ln in lines if ln.role in ("figure", "question")):
@@ -193,7 +198,7 @@ def _ask_label(table: TableLayout, entry: Entry, context: Context) -> None:
     )
 
 
-def _line_period(table, entry: Entry, context: Context, legend: Legend):
+def _line_period(table, entry: Entry, context: Context, legend: Legend, shared):
     """The period of a line: its own heading, checked against the caller's mapping, else the
     mapping, else a person's decision, else a question."""
     mapped = context.hints.periods.get(entry.ref) or context.hints.periods.get(entry.text)
@@ -216,6 +221,8 @@ def _line_period(table, entry: Entry, context: Context, legend: Legend):
         return own
     if mapped is not None:
         return mapped
+    if shared is not None:
+        return shared
     return _decided_period(table, entry, context)
 
 
@@ -248,7 +255,7 @@ def _decided_period(table, entry: Entry, context: Context) -> Period | None:
     return None
 
 
-def _table_period(table: TableLayout, context: Context) -> Period | None:
+def _table_period(table: TableLayout, context: Context, *, ask: bool) -> Period | None:
     """A table without a period axis: the caller's period, else the sheet named for a period,
     else a title naming one, else a question offering the campaign's periods."""
     sheet_period = read_heading(table.sheet.name).period
@@ -271,7 +278,7 @@ def _table_period(table: TableLayout, context: Context) -> Period | None:
             return parse_period_choice(decision)
         except ValueError:
             pass
-    if decision != SKIP:
+    if ask and decision != SKIP:
         context.questions.period(
             key, table.sheet.name, _region(table),
             f"The table at {_region(table)} on sheet '{table.sheet.name}' does not say its "
@@ -281,8 +288,17 @@ def _table_period(table: TableLayout, context: Context) -> Period | None:
 
 
 def _table_offence(table: TableLayout, context: Context) -> str:
-    if context.hints.offence:
-        return context.hints.offence
+    """The offence a table without an offence axis counts: the one its title names, else the
+    caller's, else a person's decision, else a question. A title naming another offence than
+    the caller's is a problem showing both."""
+    titled = context.matcher.offence_named_in(" ".join(_note_lines(table)[:3]))
+    if titled and context.hints.offence and titled != context.hints.offence:
+        context.problems.append(
+            Problem(f"The title of the table at {_region(table)} names the offence '{titled}', "
+                    f"but the offence given is '{context.hints.offence}'.", table.sheet.name)
+        )  # fmt: skip
+    if titled or context.hints.offence:
+        return titled or context.hints.offence
     key = f"offence:{table.sheet.name}#{table.number}"
     decision = context.hints.decisions.get(key, "")
     if decision.startswith("offence:"):
@@ -346,7 +362,7 @@ def _read_values(table, reading, platforms, lines, orientation, context: Context
                 CellReading(ref, row, column, cell.text if cell else "", kind, detail)
             )
             if parsed is not None and kind not in (SKIPPED, QUESTION):
-                figure = _figure(table, entry, line, cell, ref, parsed, context)
+                figure = _figure(table, entry, line, (cell, ref, parsed), legend, context)
                 if figure is not None:
                     reading.figures.append(figure)
     _warn_cells(
@@ -406,12 +422,17 @@ def _detail(parsed: ParsedValue) -> str:
     return f"{parsed.low} to {parsed.high}"
 
 
-def _figure(table, entry: Entry, line: Line, cell, ref, parsed, context: Context):
+def _figure(table, entry: Entry, line: Line, crossing, legend: Legend, context: Context):
+    cell, ref, parsed = crossing
     if line.role != "figure" or entry.match.kind not in SCOPE_OF:
         return None
     if line.period is None or not line.offence:
         return None
-    notes = [n for n in (entry.heading.mark, line.entry.heading.mark) if n]
+    notes = [
+        legend.footnotes.get(mark, mark)
+        for mark in (entry.heading.mark, line.entry.heading.mark)
+        if mark
+    ]
     return ProposedFigure(
         period_start=line.period.start,
         period_end=line.period.end,
@@ -425,5 +446,5 @@ def _figure(table, entry: Entry, line: Line, cell, ref, parsed, context: Context
         high=parsed.high,
         sheet=table.sheet.name,
         cell=ref,
-        note=" ".join(notes),
+        note=" ".join(notes)[:500],
     )

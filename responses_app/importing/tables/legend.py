@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_MARK = r"(\*{1,3}|-|–|x|~|\.\.|#|blank(?:\s+cells?)?|empty(?:\s+cells?)?)"  # noqa: RUF001
+_MARK = r"(\*{1,3}|-|–|—|x|~|\.\.|#|blank(?:\s+cells?)?|empty(?:\s+cells?)?)"  # noqa: RUF001
 _VERB = r"(?:=|:|denotes?|means?|indicates?|represents?|shows?|signifies|is used (?:for|to denote))"
 _MARK_FIRST = re.compile(rf"['\"“]?{_MARK}['\"”]?\s*{_VERB}\s*(.+)")
 _MARK_LAST = re.compile(
@@ -20,6 +20,7 @@ _BETWEEN = re.compile(r"(?:between\s+)?1\s*(?:and|-|to|–)\s*(\d{1,3})")  # noq
 _AT_MOST = re.compile(r"(\d{1,3})\s+or\s+(?:fewer|less|below)|(?:<=|≤)\s*(\d{1,3})")
 _FOOTNOTE = re.compile(r"(\*{1,3}|[†‡§¹²³⁴⁵⁶⁷⁸⁹]|\(\d{1,2}\)|\[\d{1,2}\])\s*(.+)")
 
+DASHES = ("-", "–", "—")  # noqa: RUF001
 ZERO_WORDS = ("nil", "zero", "none", "no offences", "no crimes", "no instances", "no records")
 NOT_HELD_WORDS = ("not held", "not available", "no data", "n/a", "unavailable")
 NOT_RECORDED_WORDS = ("not recorded", "unknown")
@@ -46,7 +47,9 @@ def read_legend(lines: list[str]) -> Legend:
             continue
         mark, meaning, threshold = found
         legend.lines.append(text)
-        marks[mark] = meaning
+        # A word processor turns the force's '-' into a dash in one place and not another.
+        for spelling in DASHES if mark in DASHES else (mark,):
+            marks[spelling] = meaning
         if threshold is not None:
             legend.threshold = threshold
     legend.marks = tuple(sorted(marks.items()))
@@ -60,7 +63,7 @@ def _meaning_of(text: str) -> tuple[str, str, int | None] | None:
         phrase, mark = match.group(1), match.group(2)
     else:
         return None
-    mark = "" if mark.startswith(("blank", "empty")) else mark.replace("–", "-")  # noqa: RUF001
+    mark = "" if mark.startswith(("blank", "empty")) else mark
     meaning = _phrase(phrase)
     if meaning is None:
         return None
