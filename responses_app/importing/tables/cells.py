@@ -185,7 +185,9 @@ def _lines(table: TableLayout, entries: list[Entry], context: Context, legend: L
             line.period = _line_period(table, line.entry, context, legend, shared)
         if line.period is None:
             line.role = "question"
-    if any(not ln.offence for ln in lines if ln.role in ("figure", "question")):
+    # On an offence axis a question line is an unknown offence: decided, it brings its own.
+    asking = ("figure",) if role == "offence" else ("figure", "question")
+    if any(not ln.offence for ln in lines if ln.role in asking):
         offence = _table_offence(table, context)
         for line in lines:
             line.offence = line.offence or offence

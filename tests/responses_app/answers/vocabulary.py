@@ -37,3 +37,15 @@ def fixture_vocabulary(*extra_offences: Term) -> Vocabulary:
 
 VOCABULARY = fixture_vocabulary(SEXUAL_COMMUNICATION)
 VOCABULARY_WITHOUT_71_17 = fixture_vocabulary()
+
+
+def without_alias(vocabulary: Vocabulary, alias: str) -> Vocabulary:
+    """The lists as they stood before a clerk's decision added `alias`."""
+    platforms = tuple(
+        Term(t.key, t.name, tuple(a for a in t.aliases if a != alias), t.code)
+        for t in vocabulary.platforms
+    )
+    return Vocabulary(platforms=platforms, offences=vocabulary.offences)
+
+
+VOCABULARY_WITHOUT_SNAP_CHAT = without_alias(VOCABULARY, "Snap chat")
