@@ -28,6 +28,7 @@ class FileRefused(Exception):
         self.problem = problem
         self.sheet = sheet
         self.cell = cell
+        self.cells_visited = 0  # set by the reader: how much work was done before refusing
 
 
 class ScannedDocument(Exception):

@@ -27,16 +27,23 @@ def read_workbook(content: bytes, *, limits: Limits | None = None) -> Workbook:
     budget = Budget(limits or Limits())
     if not content:
         raise FileRefused("The file is empty.")
-    if content.startswith(b"%PDF-"):
-        workbook = read_pdf(content, budget)
-    elif content.startswith(ZIP_HEADER):
-        workbook = _read_package(content, budget)
-    elif content.startswith(OLE2_HEADER):
-        workbook = read_xls(content, budget)
-    else:
-        workbook = read_csv(content, budget)
+    try:
+        workbook = _read(content, budget)
+    except FileRefused as refused:
+        refused.cells_visited = budget.visited
+        raise
     workbook.cells_visited = budget.visited
     return workbook
+
+
+def _read(content: bytes, budget: Budget) -> Workbook:
+    if content.startswith(b"%PDF-"):
+        return read_pdf(content, budget)
+    if content.startswith(ZIP_HEADER):
+        return _read_package(content, budget)
+    if content.startswith(OLE2_HEADER):
+        return read_xls(content, budget)
+    return read_csv(content, budget)
 
 
 def _read_package(content: bytes, budget: Budget) -> Workbook:

@@ -100,6 +100,7 @@ def _rows(table, sheet: Sheet, budget: Budget) -> None:
         cells = [c for c in element.childNodes if _name(c) in ("table-cell", "covered-table-cell")]
         filled = any(_name(c) == "table-cell" and _filled(c) for c in cells)
         if filled:
+            budget.check_row(row + count - 1, sheet=sheet.name)
             for offset in range(count):
                 budget.check_row(row + offset, sheet=sheet.name)
                 _row_cells(cells, row + offset, sheet, budget)
@@ -117,6 +118,7 @@ def _row_cells(cells, row: int, sheet: Sheet, budget: Budget) -> None:
     for cell in cells:
         count = _repeat(cell, "number-columns-repeated")
         if _name(cell) == "table-cell" and _filled(cell):
+            budget.check_column(column + count - 1, sheet=sheet.name)
             for offset in range(count):
                 budget.visit(sheet=sheet.name)
                 budget.check_column(column + offset, sheet=sheet.name)

@@ -47,8 +47,13 @@ def read_xlsx(content: bytes, archive: zipfile.ZipFile, budget: Budget) -> Workb
     for worksheet in book.worksheets:
         sheet = Sheet(name=worksheet.title, hidden=worksheet.sheet_state != "visible")
         # `_worksheet_path` is where openpyxl found the sheet's XML in the package.
-        with archive.open(worksheet._worksheet_path) as source:
-            _stream_sheet(source, sheet, book.shared_strings, styles, budget)
+        try:
+            with archive.open(worksheet._worksheet_path) as source:
+                _stream_sheet(source, sheet, book.shared_strings, styles, budget)
+        except ElementTree.ParseError as error:
+            raise FileRefused(
+                f"The sheet's XML is damaged ({error}).", sheet=worksheet.title
+            ) from error
         workbook.sheets.append(sheet)
     return workbook
 
@@ -77,7 +82,6 @@ class _Styles:
 
 
 def _stream_sheet(source, sheet: Sheet, strings: list, styles: _Styles, budget: Budget) -> None:
-    row_number = 0
     for _, element in ElementTree.iterparse(source):
         tag = element.tag
         if tag == f"{NS}c":
@@ -85,7 +89,7 @@ def _stream_sheet(source, sheet: Sheet, strings: list, styles: _Styles, budget: 
             budget.visit(sheet=sheet.name)
             continue
         if tag == f"{NS}row":
-            row_number = _row(element, row_number, sheet, strings, styles, budget)
+            _row(element, sheet, strings, styles, budget)
             element.clear()
         elif tag == f"{NS}dimension":
             _dimension(element.get("ref", ""), sheet, budget)
@@ -118,32 +122,41 @@ def _column_declaration(element, sheet: Sheet, budget: Budget) -> None:
         sheet.hidden_columns.append((low, high))
 
 
-def _row(element, previous: int, sheet: Sheet, strings, styles, budget: Budget) -> int:
-    # A row without `r` follows the previous one (the schema makes `r` optional).
-    number = _number(element.get("r"), "row r") if element.get("r") else previous + 1
+def _row(element, sheet: Sheet, strings, styles, budget: Budget) -> int:
+    # The schema lets `r` be left out (the row follows the previous one), but no spreadsheet
+    # program does: a row or cell without its number is refused rather than numbered by guess.
+    if element.get("r") is None:
+        raise FileRefused(
+            "A row in the sheet's XML has no row number (no 'r'): the file was not saved by a "
+            "spreadsheet program. Open it in one, save it, and upload that.",
+            sheet=sheet.name,
+        )
+    number = _number(element.get("r"), "row r")
     if not 1 <= number <= EXCEL_MAX_ROWS:
         raise FileRefused(f"The sheet has a row numbered {number:,}.", sheet=sheet.name)
     budget.check_row(number, sheet=sheet.name)
     budget.visit(sheet=sheet.name)
     if element.get("hidden") in ("1", "true"):
         sheet.hidden_rows.add(number)
-    column = 0
     for cell in element.iter(f"{NS}c"):
-        ref = cell.get("r")
-        column = _cell_column(ref, sheet, budget) if ref else column + 1
+        column = _cell_column(cell.get("r"), number, sheet)
         budget.check_column(column, sheet=sheet.name)
-        _cell(cell, number, column, sheet, strings, styles, budget)
+        _cell(cell, number, column, sheet, strings, styles)
     return number
 
 
-def _cell_column(ref: str, sheet: Sheet, budget: Budget) -> int:
-    match = _REF.fullmatch(ref)
-    if not match:
-        raise FileRefused(f"A cell has the reference '{ref[:20]}'.", sheet=sheet.name)
+def _cell_column(ref: str | None, row: int, sheet: Sheet) -> int:
+    match = _REF.fullmatch(ref or "")
+    if not match or int(match.group(2)) != row:
+        raise FileRefused(
+            f"A cell in row {row:,} of the sheet's XML has the reference '{(ref or '')[:20]}', "
+            "which is not a cell of that row.",
+            sheet=sheet.name,
+        )
     return column_number(match.group(1))
 
 
-def _cell(cell, row: int, column: int, sheet: Sheet, strings, styles, budget: Budget) -> None:
+def _cell(cell, row: int, column: int, sheet: Sheet, strings, styles) -> None:
     kind = cell.get("t", "n")
     formula = cell.findtext(f"{NS}f") or ""
     if cell.find(f"{NS}f") is not None and not formula:
