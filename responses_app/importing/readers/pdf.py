@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 
 import pdfplumber
-from pdfminer.pdfparser import PDFSyntaxError
 
 from responses_app.importing.grid import (
     DOCUMENT,
@@ -25,8 +24,8 @@ def read_pdf(content: bytes, budget: Budget) -> Workbook:
     try:
         document = pdfplumber.open(io.BytesIO(content))
         pages = document.pages
-    except (PDFSyntaxError, Exception) as error:  # pdfminer raises many kinds on a bad file
-        raise FileRefused(f"The PDF cannot be opened ({type(error).__name__}).") from error
+    except Exception as error:  # pdfminer raises many kinds on a damaged file
+        raise FileRefused("The PDF cannot be opened: it is damaged or truncated.") from error
     with document:
         if len(pages) > budget.limits.pages:
             raise FileRefused(
@@ -39,7 +38,14 @@ def read_pdf(content: bytes, budget: Budget) -> Workbook:
             budget.visit(len(page.chars) // 10 + 1)
             if page.chars:
                 with_text += 1
-                _read_page(page, number, workbook, budget)
+                try:
+                    _read_page(page, number, workbook, budget)
+                except FileRefused:
+                    raise
+                except Exception as error:  # pdfminer raises many kinds on a damaged page
+                    raise FileRefused(
+                        f"Page {number} of the PDF cannot be read: it is damaged."
+                    ) from error
             page.close()
         if not with_text:
             raise ScannedDocument(len(pages))
