@@ -97,6 +97,10 @@ def normalise_label(label: object) -> str:
     return " ".join(text.split()).strip(" :.;-")
 
 
+def _words(text: str) -> str:
+    return " ".join(re.sub(r"[^\w/]+", " ", normalise_label(text)).split())
+
+
 def _compact(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
@@ -140,11 +144,13 @@ class LabelMatcher:
 
     def offence_named_in(self, text: str) -> str:
         """The one offence whose name or alias a sentence contains (a table's title), or ""."""
-        sentence = f" {normalise_label(text)} "
+        sentence = f" {_words(text)} "
         found = {
             key
             for name, (kind, key) in self.names.items()
-            if kind == OFFENCE and len(name) >= MIN_NAME_IN_TITLE and f" {name} " in sentence
+            if kind == OFFENCE
+            and len(name) >= MIN_NAME_IN_TITLE
+            and f" {_words(name)} " in sentence
         }
         return found.pop() if len(found) == 1 else ""
 
