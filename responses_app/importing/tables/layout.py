@@ -117,7 +117,7 @@ def find_tables(sheet: Sheet) -> SheetLayout:
             pending_text.extend(block)
             continue
         if layout.tables:
-            pending_text = _split_notes(layout, pending_text)
+            pending_text = _split_notes(layout, pending_text, titled=bool(table.title_rows))
         table.title_rows = [*pending_text, *table.title_rows]
         pending_text = []
         layout.tables.append(table)
@@ -128,9 +128,12 @@ def find_tables(sheet: Sheet) -> SheetLayout:
     return layout
 
 
-def _split_notes(layout: SheetLayout, rows: list[int]) -> list[int]:
+def _split_notes(layout: SheetLayout, rows: list[int], *, titled: bool) -> list[int]:
     """Text between two tables: the footnotes of the one above, except the last block, which
-    is the title of the one below."""
+    is the title of the one below unless that table has a title of its own already."""
+    if titled:
+        layout.tables[-1].note_rows.extend(rows)
+        return []
     if not rows:
         return []
     gaps = [i for i in range(1, len(rows)) if rows[i] - rows[i - 1] > 1]
