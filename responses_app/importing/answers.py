@@ -11,18 +11,14 @@ decisions taken, so a confirm step can prove it imports exactly what was preview
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 
 from responses_app.importing.grid import FileRefused, Limits, ScannedDocument, Sheet
 from responses_app.importing.labels import LabelMatcher, Vocabulary
 from responses_app.importing.outcome import (
-    NOTE,
-    READ,
     SCANNED,
     AnswerRefused,
-    CellReading,
     Hints,
     Problem,
     Reading,
@@ -76,7 +72,7 @@ def read_answer(
     )
     layouts = [(sheet, find_tables(sheet)) for sheet in workbook.sheets]
     context.fallback_legend = [
-        sheet_text(layout.sheet, row) for _, layout in layouts if layout.is_text
+        layout.sheet.row_text(row) for _, layout in layouts if layout.is_text
         for row in layout.text_rows
     ]  # fmt: skip
     for sheet, layout in layouts:
@@ -93,10 +89,6 @@ def _check_sheet_hints(sheets: list[Sheet], hints: Hints) -> None:
         raise AnswerRefused(
             [Problem(f"There is no sheet '{m}'; the sheets are: {listed}.", m) for m in missing]
         )
-
-
-def sheet_text(sheet: Sheet, row: int) -> str:
-    return " ".join(c.text.strip() for (r, _), c in sorted(sheet.cells.items()) if r == row)
 
 
 def _read_sheet(sheet: Sheet, layout, hints: Hints, context: Context) -> SheetReading:
@@ -117,7 +109,7 @@ def _read_sheet(sheet: Sheet, layout, hints: Hints, context: Context) -> SheetRe
         )
     if layout.is_text:
         result.verdict = "text"
-        result.notes = [sheet_text(sheet, row) for row in layout.text_rows]
+        result.notes = [sheet.row_text(row) for row in layout.text_rows]
         return result
     if not layout.tables:
         result.verdict = "empty"
@@ -159,9 +151,10 @@ def reading_digest(reading: Reading, hints: Hints) -> str:
     payload = {
         "file": reading.sha256,
         "outcome": reading.outcome,
-        "figures": [dataclasses.asdict(f) for f in reading.figures],
-        "totals": [dataclasses.asdict(t) for s in reading.sheets for tb in s.tables
-                   for t in tb.totals],
+        # Plain tuples, not dataclasses.asdict: that deep-copies every value and costs seconds
+        # on the largest sheet the limits allow.
+        "figures": [f.as_row() for f in reading.figures],
+        "totals": [t.as_row() for s in reading.sheets for tb in s.tables for t in tb.totals],
         "questions": [q.key for q in reading.questions],
         "problems": [p.message for p in reading.problems],
         "decisions": sorted(hints.decisions.items()),
@@ -175,6 +168,3 @@ def reading_digest(reading: Reading, hints: Hints) -> str:
     }  # fmt: skip
     text = json.dumps(payload, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-__all__ = ["NOTE", "READ", "SCANNED", "AnswerRefused", "CellReading", "Hints", "read_answer"]

@@ -41,12 +41,13 @@ class ScannedDocument(Exception):
 
 @dataclass(frozen=True)
 class Limits:
-    """What an answer file may hold. Police answers are tables of tens of rows; these caps are
-    two orders of magnitude above that and far below what would strain a worker."""
+    """What an answer file may hold. Police answers are tables of tens of rows and columns;
+    these caps are two orders of magnitude above that, and reading a file at the caps takes
+    about a second. (Bulk long-format imports go through importing.reading, not these.)"""
 
-    rows: int = 20_000
-    columns: int = 500
-    cells: int = 200_000
+    rows: int = 10_000
+    columns: int = 200
+    cells: int = 50_000
     sheets: int = 100
     pages: int = 50
     # Shared strings, a sheet's XML, a CSV's text: no single part larger than this is parsed.
@@ -148,6 +149,7 @@ class Sheet:
     # and below a PDF table): where the legend and footnotes of such answers are written.
     text_above: list[str] = field(default_factory=list)
     text_below: list[str] = field(default_factory=list)
+    _by_row: dict[int, list[Cell]] | None = field(default=None, repr=False, compare=False)
 
     def ref(self, row: int, column: int) -> str:
         if self.style == SPREADSHEET:
@@ -156,6 +158,18 @@ class Sheet:
 
     def put(self, row: int, column: int, text: str, value: Value = None, formula: str = "") -> None:
         self.cells[(row, column)] = Cell(row, column, self.ref(row, column), text, value, formula)
+        self._by_row = None
+
+    def row(self, row: int) -> list[Cell]:
+        """The filled cells of a row, left to right (indexed once, on first use)."""
+        if self._by_row is None:
+            self._by_row = {}
+            for (r, _), cell in sorted(self.cells.items()):
+                self._by_row.setdefault(r, []).append(cell)
+        return self._by_row.get(row, [])
+
+    def row_text(self, row: int) -> str:
+        return " ".join(cell.text.strip() for cell in self.row(row) if cell.text.strip())
 
     def get(self, row: int, column: int) -> Cell | None:
         return self.cells.get((row, column))
@@ -170,7 +184,8 @@ class Sheet:
         return None
 
     def rows(self) -> list[int]:
-        return sorted({row for row, _ in self.cells})
+        self.row(0)
+        return sorted(self._by_row or ())
 
 
 @dataclass

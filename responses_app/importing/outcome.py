@@ -98,6 +98,10 @@ class ProposedFigure:
         return (self.period_start, self.period_end, self.offence, self.platform,
                 self.platform_scope, self.unit)  # fmt: skip
 
+    def as_row(self) -> tuple:
+        return (*self.key(), self.raw, self.status, self.low, self.high, self.sheet, self.cell,
+                self.note)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class TotalCheck:
@@ -112,6 +116,10 @@ class TotalCheck:
     parts_low: int
     parts_high: int | None
     parts: tuple[str, ...]
+
+    def as_row(self) -> tuple:
+        return (self.sheet, self.cell, self.label, self.stated_low, self.stated_high,
+                self.parts_low, self.parts_high, self.parts)  # fmt: skip
 
     @property
     def agrees(self) -> bool:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -99,6 +100,7 @@ def split_footnote_mark(text: str) -> tuple[str, str]:
     return text[: match.start()].strip(), match.group(1)
 
 
+@functools.lru_cache(maxsize=4096)
 def read_period(text: str) -> Period | None:
     """The period a heading names, or None. Pure: the rules are the module docstring's."""
     key = _normalise(text)

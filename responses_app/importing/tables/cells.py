@@ -108,18 +108,17 @@ def _note_lines(table: TableLayout) -> list[str]:
     sheet = table.sheet
     lines = [*sheet.text_above] if table.number == 1 else []
     for row in table.title_rows + table.note_rows:
-        text = " ".join(c.text.strip() for (r, _), c in sorted(sheet.cells.items()) if r == row)
+        text = sheet.row_text(row)
         if text:
             lines.append(text)
     return [*lines, *sheet.text_below]
 
 
 def _mark_frame(table: TableLayout, reading: TableReading) -> None:
-    for (row, _), cell in sorted(table.sheet.cells.items()):
-        if row in table.title_rows or row in table.note_rows:
-            reading.cells.append(_cell(cell, NOTE))
-        elif row in table.header_rows:
-            reading.cells.append(_cell(cell, HEADER))
+    for kind, rows in ((NOTE, table.title_rows), (HEADER, table.header_rows),
+                       (NOTE, table.note_rows)):  # fmt: skip
+        for row in rows:
+            reading.cells.extend(_cell(cell, kind) for cell in table.sheet.row(row))
 
 
 def _cell(cell: Cell, kind: str, detail: str = "") -> CellReading:

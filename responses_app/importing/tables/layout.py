@@ -36,7 +36,7 @@ class TableLayout:
     @property
     def region(self) -> Span:
         rows = self.title_rows + self.header_rows + self.data_rows + self.note_rows
-        columns = [c for (r, c) in self.sheet.cells if r in set(rows)]
+        columns = [cell.column for row in set(rows) for cell in self.sheet.row(row)]
         return Span(min(rows), min(columns), max(rows), max(columns))
 
     def heading_parts(self, column: int) -> list[str]:
@@ -153,7 +153,7 @@ def _blocks(sheet: Sheet) -> list[list[int]]:
 
 
 def _row_cells(sheet: Sheet, row: int) -> list[Cell]:
-    return sorted((c for (r, _), c in sheet.cells.items() if r == row), key=lambda c: c.column)
+    return sheet.row(row)
 
 
 def _data_cells(sheet: Sheet, row: int) -> list[Cell]:
@@ -195,7 +195,8 @@ def _table(sheet: Sheet, block: list[int], number: int) -> TableLayout | None:
     headers = headers[-MAX_HEADER_ROWS:]
     table.header_rows = [r for r in above if headers and r >= headers[0]]
     table.title_rows = [r for r in above if not headers or r < headers[0]]
-    last = max(block.index(r) for r in data)
+    data_rows = set(data)
+    last = max(i for i, r in enumerate(block) if r in data_rows)
     table.data_rows = block[first : last + 1]
     table.note_rows = block[last + 1 :]
     table.value_columns = _value_columns(table)

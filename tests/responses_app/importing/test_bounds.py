@@ -43,7 +43,7 @@ def test_it_refuses_a_declared_dimension_beyond_the_limits_before_reading_a_row(
         "</sheetData></worksheet>"
     )
     refused = refusal(content)
-    assert refused.problem == "Row 1,048,576 is beyond the limit of 20,000 rows a sheet."
+    assert refused.problem == "Row 1,048,576 is beyond the limit of 10,000 rows a sheet."
     assert refused.sheet == "Sheet1"
     assert refused.cells_visited == 0
 
@@ -56,7 +56,7 @@ def test_it_refuses_a_single_row_far_down_the_sheet_without_padding_the_rows_abo
         "</sheetData></worksheet>"
     )
     refused = refusal(content)
-    assert refused.problem == "Row 1,048,576 is beyond the limit of 20,000 rows a sheet."
+    assert refused.problem == "Row 1,048,576 is beyond the limit of 10,000 rows a sheet."
     assert refused.cells_visited == 1
 
 
@@ -135,16 +135,16 @@ def test_it_refuses_a_csv_with_a_nul_byte_after_the_first_64_kb():
 
 
 def test_it_refuses_a_csv_longer_than_the_row_limit_before_splitting_a_line():
-    content = b"Platform,2019/20\r\n" + b"Instagram,1\r\n" * 20_001
+    content = b"Platform,2019/20\r\n" + b"Instagram,1\r\n" * 10_001
     refused = refusal(content)
-    assert refused.problem == "The file has more than 20,000 lines, the limit for an answer file."
+    assert refused.problem == "The file has more than 10,000 lines, the limit for an answer file."
     assert refused.cells_visited == 0
 
 
 def test_it_refuses_a_line_of_a_million_delimiters_before_splitting_it():
     refused = refusal(b"Platform" + b"," * 1_000_000 + b"\r\n")
     assert refused.problem == (
-        "The file holds more than 200,000 cells, the limit for an answer file."
+        "The file holds more than 50,000 cells, the limit for an answer file."
     )
     assert refused.cells_visited == 0
 
@@ -163,7 +163,7 @@ def test_it_refuses_an_ods_cell_repeated_across_a_million_columns_without_repeat
     assert crafted != xml
     refused = refusal(builders.replace_part(content, "content.xml", crafted.encode()))
     assert refused.problem == (
-        "Column BDWGO (number 1,000,001) is beyond the limit of 500 columns a sheet."
+        "Column BDWGO (number 1,000,001) is beyond the limit of 200 columns a sheet."
     )
     assert refused.cells_visited < 10
 
@@ -176,7 +176,7 @@ def test_it_refuses_a_word_cell_spanning_thirty_million_columns():
     assert crafted != xml
     refused = refusal(builders.replace_part(content, "word/document.xml", crafted.encode()))
     assert refused.problem.startswith("Column ")
-    assert refused.problem.endswith("is beyond the limit of 500 columns a sheet.")
+    assert refused.problem.endswith("is beyond the limit of 200 columns a sheet.")
     assert refused.cells_visited < 10
 
 
