@@ -44,6 +44,9 @@ class Entry:
     offence: str = ""  # an offence named in another part of a two-level heading
     percent: bool = False
     text_only: bool = False
+    # A row inside a table with a label the lists do not know and nothing beside it: a
+    # heading for the rows under it ('Social media'), drawn as a note and never asked about.
+    section: bool = False
 
     @property
     def period(self):
@@ -63,16 +66,17 @@ def row_entries(table: TableLayout, matcher: LabelMatcher, decisions) -> list[En
     for row in table.data_rows:
         cell = table.sheet.get(row, table.label_column)
         text = cell.text.strip() if cell else ""
-        entries.append(
-            Entry(
-                index=row,
-                sheet=table.sheet.name,
-                ref=table.sheet.ref(row, table.label_column),
-                text=text,
-                match=matcher.match(text, decisions.get(label_key(text))) if text else Match(SKIP),
-                heading=read_heading(_heading_value(cell)) if cell else read_heading(""),
-            )
+        entry = Entry(
+            index=row,
+            sheet=table.sheet.name,
+            ref=table.sheet.ref(row, table.label_column),
+            text=text,
+            match=matcher.match(text, decisions.get(label_key(text))) if text else Match(SKIP),
+            heading=read_heading(_heading_value(cell)) if cell else read_heading(""),
         )
+        beside = [c for c in table.sheet.row(row) if c.column > table.label_column]
+        entry.section = entry.match.kind == UNKNOWN and not beside and entry.period is None
+        entries.append(entry)
     return entries
 
 

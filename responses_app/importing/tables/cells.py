@@ -313,28 +313,25 @@ def _table_offence(table: TableLayout, context: Context) -> str:
 
 
 def _mark_axes(table, reading: TableReading, platforms, lines, orientation) -> None:
+    """The label column: platform rows when platforms run down, else period or offence rows
+    (the other axis's labels are header cells, drawn with the frame)."""
     sheet = table.sheet
-    for entry in platforms:
-        cell = _entry_cell(sheet, entry, table, orientation, platform_axis=True)
+    entries = platforms if orientation == PLATFORMS_DOWN else [line.entry for line in lines]
+    roles = {line.entry.index: line.role for line in lines}
+    for entry in entries:
+        cell = sheet.get(entry.index, table.label_column)
         if cell is None:
             continue
-        kind = {TOTAL: "total", SUBTOTAL: "total", SKIP: SKIPPED}.get(entry.match.kind, LABEL)
-        reading.cells.append(_cell(cell, kind, entry.match.key or entry.match.kind))
-    if orientation != PLATFORMS_DOWN:
-        for line in lines:
-            cell = sheet.get(line.entry.index, table.label_column)
-            if cell is not None:
-                detail = line.period.label() if line.period else line.offence
-                kind = "total" if line.role == "total" else LABEL
-                reading.cells.append(
-                    _cell(cell, SKIPPED if line.role == "skipped" else kind, detail)
-                )
-
-
-def _entry_cell(sheet: Sheet, entry: Entry, table, orientation, platform_axis) -> Cell | None:
-    if (orientation == PLATFORMS_DOWN) == platform_axis:
-        return sheet.get(entry.index, table.label_column)
-    return None
+        if entry.section:
+            kind = NOTE
+        elif entry.is_total or roles.get(entry.index) == "total":
+            kind = "total"
+        elif entry.match.kind == SKIP or roles.get(entry.index) == "skipped":
+            kind = SKIPPED
+        else:
+            kind = LABEL
+        detail = entry.period.label() if entry.period else entry.match.key or entry.match.kind
+        reading.cells.append(_cell(cell, kind, detail))
 
 
 def _read_values(table, reading, platforms, lines, orientation, context: Context, legend):
@@ -346,6 +343,8 @@ def _read_values(table, reading, platforms, lines, orientation, context: Context
     values: dict[tuple[int, int], tuple[str, ParsedValue | None]] = {}
     hidden, formulas = [], []
     for entry in platforms:
+        if entry.section:
+            continue
         if entry.match.kind == UNKNOWN:
             _ask_label(table, entry, context)
         for line in lines:

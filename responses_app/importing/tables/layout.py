@@ -193,11 +193,13 @@ def _table(sheet: Sheet, block: list[int], number: int) -> TableLayout | None:
     # A header row has a heading over a value column; rows above the headers are titles.
     headers = [r for r in above if any(c.column > label_column for c in _row_cells(sheet, r))]
     headers = headers[-MAX_HEADER_ROWS:]
-    table.header_rows = [r for r in above if headers and r >= headers[0]]
+    table.header_rows = [r for r in above if headers and headers[0] <= r <= headers[-1]]
     table.title_rows = [r for r in above if not headers or r < headers[0]]
     data_rows = set(data)
     last = max(i for i, r in enumerate(block) if r in data_rows)
-    table.data_rows = block[first : last + 1]
+    # A row between the headings and the first figures ('Social media') belongs to the body.
+    start = block.index(headers[-1]) + 1 if headers else first
+    table.data_rows = block[start : last + 1]
     table.note_rows = block[last + 1 :]
     table.value_columns = _value_columns(table)
     return table

@@ -230,3 +230,30 @@ def test_it_reads_a_legend(line, threshold, marks):
 def test_a_mark_without_a_meaning_is_a_footnote():
     legend = read_legend(["* 2015 covers April to December only", "Source: RMS"])
     assert (legend.marks, legend.footnotes) == ((), {"*": "* 2015 covers April to December only"})
+
+
+def test_every_cell_of_the_table_is_drawn_with_how_it_was_read():
+    reading = read_csv_rows(
+        [
+            ["Offences by platform"],
+            ["Platform", "Oct 2019 - Mar 2020", "% of total"],
+            ["Social media"],
+            ["Instagram", "*", "40%"],
+            ["Snapchat", "0", "60%"],
+            ["Yubo", "n/a", ""],
+            ["Total", "7", "100%"],
+            ["* = fewer than 5"],
+        ]
+    )
+    drawn = {c.ref: c.kind for c in reading.sheets[0].tables[0].cells}
+    assert drawn == {
+        "A1": "note",
+        "A2": "header", "B2": "header", "C2": "header",
+        "A3": "note",
+        "A4": "label", "B4": "interval", "C4": "skipped",
+        "A5": "label", "B5": "zero", "C5": "skipped",
+        "A6": "label", "B6": "question", "C6": "skipped",
+        "A7": "total", "B7": "total", "C7": "skipped",
+        "A8": "note",
+    }  # fmt: skip
+    assert [q.key for q in reading.questions] == ["label:yubo"]
