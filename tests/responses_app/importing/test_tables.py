@@ -7,7 +7,7 @@ import pytest
 
 from responses_app.importing.answers import read_answer
 from responses_app.importing.grid import Sheet
-from responses_app.importing.outcome import Hints
+from responses_app.importing.outcome import AnswerRefused, Hints
 from responses_app.importing.tables.layout import find_tables
 from responses_app.importing.tables.legend import read_legend
 from tests.responses_app.answers import builders
@@ -257,3 +257,49 @@ def test_every_cell_of_the_table_is_drawn_with_how_it_was_read():
         "A8": "note",
     }  # fmt: skip
     assert [q.key for q in reading.questions] == ["label:yubo"]
+
+
+def test_a_hidden_sheet_is_read_when_named_and_an_unknown_name_is_refused():
+    def hide(workbook):
+        workbook["Old"].sheet_state = "hidden"
+
+    content = builders.xlsx(
+        {
+            "Now": [["Platform", "2019/20"], ["Kik", 1]],
+            "Old": [["Platform", "2018/19"], ["Kik", 2]],
+        },
+        build=hide,
+    )
+    reading = read_answer(
+        content, filename="a.xlsx", vocabulary=VOCABULARY, hints=Hints(offence=CSO, sheets=("Old",))
+    )
+    assert [(s.name, s.verdict) for s in reading.sheets] == [
+        ("Now", "not chosen"),
+        ("Old", "tables"),
+    ]
+    assert [f.cell for f in reading.figures] == ["B2"]
+    assert reading.figures[0].period_start.year == 2018
+    assert "Sheet 'Old' is hidden; it was read because it was named." in reading.warnings
+    with pytest.raises(AnswerRefused) as refused:
+        read_answer(content, filename="a.xlsx", vocabulary=VOCABULARY, hints=Hints(sheets=("New",)))
+    assert [(p.message, p.sheet) for p in refused.value.problems] == [
+        ("There is no sheet 'New'; the sheets are: 'Now', 'Old'.", "New")
+    ]
+
+
+def test_a_file_refused_by_a_reader_is_refused_naming_the_sheet():
+    content = builders.replace_part(
+        builders.xlsx({"Figures": [["x"]]}),
+        "xl/worksheets/sheet1.xml",
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<cols><col min="1" max="20000"/></cols></worksheet>',
+    )
+    with pytest.raises(AnswerRefused) as refused:
+        read_answer(content, filename="a.xlsx", vocabulary=VOCABULARY)
+    assert [(p.message, p.sheet) for p in refused.value.problems] == [
+        (
+            "The sheet declares columns 1 to 20,000; a spreadsheet has columns 1 to 16,384 "
+            "(A to XFD).",
+            "Figures",
+        )
+    ]
