@@ -303,3 +303,14 @@ def test_a_file_refused_by_a_reader_is_refused_naming_the_sheet():
             "Figures",
         )
     ]
+
+
+def test_a_blank_cell_is_asked_about_unless_the_legend_says_what_blanks_mean():
+    rows = [["Platform", "2019/20", "2020/21"], ["Kik", "", "2"]]
+    asked = read_csv_rows(rows)
+    assert [(q.key, q.cells) for q in asked.questions] == [("value:", ["B2"])]
+    told = read_csv_rows([*rows, [], ["Blank cells = nil"]])
+    assert [(f.cell, f.raw, f.status) for f in told.figures] == [
+        ("B2", "", "zero"),
+        ("C2", "2", "reported"),
+    ]
