@@ -159,4 +159,9 @@ def orientation(rows: list[Entry], columns: list[Entry]) -> str | None:
         return PLATFORMS_DOWN
     if row_periods + row_offences and not column_periods + column_offences:
         return PLATFORMS_ACROSS
+    # A list of labels beside one count column ('Number'): the labels are the platforms,
+    # each asked about, and the count's period is the sheet's or the table's.
+    counts = [e for e in columns if not (e.percent or e.text_only or e.is_total)]
+    if len(counts) == 1 and len(rows) > 1:
+        return PLATFORMS_DOWN
     return None

@@ -59,9 +59,6 @@ class TableLayout:
                 return text
         return ""
 
-    def label_heading(self) -> str:
-        return " ".join(_text_at(self.sheet, r, self.label_column) for r in self.header_rows)
-
 
 @dataclass
 class SheetLayout:

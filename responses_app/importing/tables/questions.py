@@ -45,8 +45,11 @@ class QuestionBook:
         if question is None:
             question = Question(key, kind, sheet, [], text, tuple(choices), tuple(any_of))
             self.questions[key] = question
-        if cell and cell not in question.cells:
-            question.cells.append(cell)
+        # One question may span sheets (the same unknown label on each): a cell on another
+        # sheet than the question's first is written with its sheet, as a spreadsheet would.
+        where = cell if sheet == question.sheet else f"'{sheet}'!{cell}"
+        if cell and where not in question.cells:
+            question.cells.append(where)
 
     def label(self, key: str, sheet: str, cell: str, text: str, match: Match) -> None:
         suggestions = tuple(

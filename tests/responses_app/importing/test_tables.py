@@ -314,3 +314,40 @@ def test_a_blank_cell_is_asked_about_unless_the_legend_says_what_blanks_mean():
         ("B2", "", "zero"),
         ("C2", "2", "reported"),
     ]
+
+
+def test_one_label_unknown_on_two_sheets_is_one_question_naming_both_cells():
+    content = builders.xlsx(
+        {
+            "2019-20": [["Platform", "Number"], ["Yubo", 1], ["Kik", 2]],
+            "2020-21": [["Platform", "Number"], ["Yubo", 2], ["Kik", 3]],
+        }
+    )
+    reading = read_answer(
+        content, filename="a.xlsx", vocabulary=VOCABULARY, hints=Hints(offence=CSO)
+    )
+    assert [(q.key, q.sheet, q.cells) for q in reading.questions] == [
+        ("label:yubo", "2019-20", ["A2", "'2020-21'!A2"])
+    ]
+
+
+def test_unknown_labels_beside_one_count_column_are_asked_about_as_platforms():
+    content = builders.xlsx({"2019-20": [["App", "Number"], ["Yubo", 1], ["Zepeto", 2]]})
+    reading = read_answer(
+        content, filename="a.xlsx", vocabulary=VOCABULARY, hints=Hints(offence=CSO)
+    )
+    assert [(q.key, q.cells) for q in reading.questions] == [
+        ("label:yubo", ["A2"]),
+        ("label:zepeto", ["A3"]),
+    ]
+    decided = read_answer(
+        content,
+        filename="a.xlsx",
+        vocabulary=VOCABULARY,
+        hints=Hints(
+            offence=CSO, decisions={"label:yubo": "other_platform", "label:zepeto": "skip"}
+        ),
+    )
+    assert [(f.cell, f.platform, f.period_start.isoformat()) for f in decided.figures] == [
+        ("B2", "other", "2019-04-01")
+    ]
