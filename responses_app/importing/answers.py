@@ -139,8 +139,15 @@ def _after(reading: Reading, periods: tuple[Period, ...], context: Context) -> N
         reading.warnings.append(
             f"The file gives figures for {period.label()}, a period the campaign did not ask about."
         )
-    if not reading.figures and not reading.questions and not reading.problems:
-        reading.problems.append(Problem("No table of figures was found in the file."))
+    tables = [t for s in reading.sheets for t in s.tables]
+    if not tables and not reading.problems:
+        message = "No table of figures was found in the file."
+        if reading.format == "pdf":
+            message = (
+                "The PDF has text but no ruled table the reader can follow: key its figures "
+                "in the manual grid."
+            )
+        reading.problems.append(Problem(message))
     reading.digest = reading_digest(reading, context.hints)
 
 

@@ -183,7 +183,7 @@ def _lines(table: TableLayout, entries: list[Entry], context: Context, legend: L
         else:
             line.period = _line_period(table, line.entry, context, legend, shared)
         if line.period is None:
-            line.role = "question"
+            line.role = "skipped" if _period_skipped(table, line.entry, context) else "question"
     # On an offence axis a question line is an unknown offence: decided, it brings its own.
     asking = ("figure",) if role == "offence" else ("figure", "question")
     if any(not ln.offence for ln in lines if ln.role in asking):
@@ -227,8 +227,18 @@ def _line_period(table, entry: Entry, context: Context, legend: Legend, shared):
     return _decided_period(table, entry, context)
 
 
+def _period_skipped(table: TableLayout, entry: Entry, context: Context) -> bool:
+    decisions = context.hints.decisions
+    table_key = f"period:{table.sheet.name}#{table.number}"
+    return SKIP in (decisions.get(period_key(entry)), decisions.get(table_key))
+
+
+def period_key(entry: Entry) -> str:
+    return f"period:{entry.text.casefold()}" if entry.text else f"period:{entry.ref}"
+
+
 def _decided_period(table, entry: Entry, context: Context) -> Period | None:
-    key = f"period:{entry.text.casefold()}"
+    key = period_key(entry)
     decision = context.hints.decisions.get(key)
     if decision == SKIP:
         return None
@@ -245,14 +255,14 @@ def _decided_period(table, entry: Entry, context: Context) -> Period | None:
                 )
             )
             return None
-    context.questions.period(
-        key,
-        table.sheet.name,
-        entry.ref,
+    text = (
         f"The heading '{entry.text}' in {entry.ref} does not say its period plainly: choose "
-        "the period it covers.",
-        context.campaign_periods,
+        "the period it covers."
+        if entry.text
+        else f"Column {entry.ref.rstrip('0123456789')} holds figures under no heading: choose "
+        "the period they cover, or skip them."
     )
+    context.questions.period(key, table.sheet.name, entry.ref, text, context.campaign_periods)
     return None
 
 

@@ -4,6 +4,7 @@ mapping, duplicates and the digest."""
 from __future__ import annotations
 
 import pytest
+from fpdf import FPDF
 
 from responses_app.importing.answers import read_answer
 from responses_app.importing.grid import Sheet
@@ -350,4 +351,32 @@ def test_unknown_labels_beside_one_count_column_are_asked_about_as_platforms():
     )
     assert [(f.cell, f.platform, f.period_start.isoformat()) for f in decided.figures] == [
         ("B2", "other", "2019-04-01")
+    ]
+
+
+def test_figures_under_no_heading_are_asked_about_and_can_be_skipped():
+    rows = [["Platform", "2019/20", None], ["Kik", "3", "4"]]
+    asked = read_csv_rows(rows)
+    assert [(q.key, q.cells, q.text) for q in asked.questions] == [
+        (
+            "period:C1",
+            ["C1"],
+            "Column C holds figures under no heading: choose the period they cover, or skip them.",
+        )
+    ]
+    skipped = read_csv_rows(rows, decisions={"period:C1": "skip"})
+    drawn = {c.ref: c.kind for c in skipped.sheets[0].tables[0].cells}
+    assert (drawn["B2"], drawn["C2"], skipped.ready) == ("exact", "skipped", True)
+    assert [f.cell for f in skipped.figures] == ["B2"]
+
+
+def test_a_pdf_with_text_but_no_ruled_table_goes_to_manual_entry():
+    document = FPDF()
+    document.add_page()
+    document.set_font("Helvetica", size=10)
+    document.cell(0, 8, "Instagram 12 and Snapchat 4, without any table lines.")
+    reading = read_answer(bytes(document.output()), filename="a.pdf", vocabulary=VOCABULARY)
+    assert [p.message for p in reading.problems] == [
+        "The PDF has text but no ruled table the reader can follow: key its figures in the "
+        "manual grid."
     ]
