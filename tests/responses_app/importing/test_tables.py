@@ -187,8 +187,8 @@ def test_the_same_figure_twice_is_a_problem_naming_both_cells():
 
 
 def test_a_table_naming_no_platform_period_or_offence_is_asked_about():
-    reading = read_csv_rows([["Name", "Colour"], ["Alpha", "3"], ["Beta", "4"]])
-    assert [(q.key, q.cells) for q in reading.questions] == [("layout:#1", ["A1:B3"])]
+    reading = read_csv_rows([["Name", "Colour", "Size"], ["Alpha", "3", "1"], ["Beta", "4", "2"]])
+    assert [(q.key, q.cells) for q in reading.questions] == [("layout:#1", ["A1:C3"])]
     assert reading.figures == []
 
 
