@@ -357,6 +357,8 @@ def _read_values(table, reading, platforms, lines, orientation, context: Context
             continue
         if entry.match.kind == UNKNOWN:
             _ask_label(table, entry, context)
+        if entry.match.kind == OFFENCE:
+            _misplaced_offence(table, entry, context)
         for line in lines:
             row, column = (entry.index, line.entry.index)
             if orientation != PLATFORMS_DOWN:
@@ -382,6 +384,19 @@ def _read_values(table, reading, platforms, lines, orientation, context: Context
     return values
 
 
+def _misplaced_offence(table: TableLayout, entry: Entry, context: Context) -> None:
+    """An offence among the platforms (by a label or a decision) has no platform to file its
+    figures under: shown, never dropped in silence."""
+    context.problems.append(
+        Problem(
+            f"'{entry.text}' in {entry.ref} is an offence ({entry.match.key}), but this table's "
+            "platforms run along that side: decide it as a platform, not recorded or skip.",
+            table.sheet.name,
+            (entry.ref,),
+        )
+    )
+
+
 def _warn_cells(context: Context, sheet: Sheet, refs: list[str], what: str) -> None:
     if refs:
         shown = ", ".join(refs[:12]) + (f" and {len(refs) - 12} more" if len(refs) > 12 else "")
@@ -399,7 +414,7 @@ def _marks(legend: Legend, context: Context) -> tuple[tuple[str, str], ...]:
 
 def _value(cell, ref, entry: Entry, line: Line, context: Context, marks, threshold):
     """(kind, detail, parsed value or None) for one crossing."""
-    if line.role == "skipped" or entry.match.kind == SKIP:
+    if line.role == "skipped" or entry.match.kind in (SKIP, OFFENCE):
         return SKIPPED, "left out", None
     text = cell.text.strip() if cell else ""
     if context.hints.decisions.get(f"value:{text.casefold()}") == SKIP:

@@ -380,3 +380,18 @@ def test_a_pdf_with_text_but_no_ruled_table_goes_to_manual_entry():
         "The PDF has text but no ruled table the reader can follow: key its figures in the "
         "manual grid."
     ]
+
+
+def test_an_offence_among_the_platforms_is_a_problem_not_a_silent_gap():
+    reading = read_csv_rows(
+        [["Platform", "2019/20"], ["Kik", "3"], ["Yubo", "4"]],
+        decisions={"label:yubo": "offence:indecent-image-offences"},
+    )
+    assert [(p.message, p.cells) for p in reading.problems] == [
+        (
+            "'Yubo' in A3 is an offence (indecent-image-offences), but this table's platforms "
+            "run along that side: decide it as a platform, not recorded or skip.",
+            ("A3",),
+        )
+    ]
+    assert [f.cell for f in reading.figures] == ["B2"]
