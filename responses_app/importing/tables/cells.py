@@ -56,6 +56,8 @@ SCOPE_OF = {PLATFORM: "named", NOT_RECORDED: "not_recorded", TOTAL: "all_platfor
 
 @dataclass
 class Context:
+    """What every table of one reading shares; questions, warnings and problems collect here."""
+
     matcher: LabelMatcher
     hints: Hints
     campaign_periods: tuple[Period, ...]
@@ -73,7 +75,9 @@ class Line:
     entry: Entry
     period: Period | None = None
     offence: str = ""
-    role: str = "figure"  # figure, total, skipped
+    # figure; total (a Total column, checked not filed); skipped (a percentage or notes
+    # column, or skipped by decision); question (its period or offence is undecided)
+    role: str = "figure"
 
 
 def read_table(table: TableLayout, context: Context) -> TableReading:
