@@ -42,8 +42,8 @@ class ScannedDocument(Exception):
 @dataclass(frozen=True)
 class Limits:
     """What an answer file may hold. Police answers are tables of tens of rows and columns;
-    these caps are two orders of magnitude above that, and reading a file at the caps takes
-    about a second. (Bulk long-format imports go through importing.reading, not these.)"""
+    these caps are two orders of magnitude above that and keep the worst file to a few seconds
+    of one worker. (Bulk long-format imports go through importing.reading, not these.)"""
 
     rows: int = 10_000
     columns: int = 200
