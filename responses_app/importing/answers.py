@@ -15,7 +15,7 @@ import hashlib
 import json
 
 from responses_app.importing.grid import FileRefused, Limits, ScannedDocument, Sheet
-from responses_app.importing.labels import LabelMatcher, Vocabulary
+from responses_app.importing.labels import SKIP, LabelMatcher, Vocabulary
 from responses_app.importing.outcome import (
     SCANNED,
     AnswerRefused,
@@ -26,9 +26,14 @@ from responses_app.importing.outcome import (
 )
 from responses_app.importing.periods import Period
 from responses_app.importing.readers import read_workbook
+from responses_app.importing.tables.axes import PLATFORMS_ACROSS, PLATFORMS_DOWN
 from responses_app.importing.tables.cells import Context, read_table
 from responses_app.importing.tables.layout import find_tables
-from responses_app.importing.tables.questions import QuestionBook
+from responses_app.importing.tables.questions import (
+    VALUE_CHOICES,
+    QuestionBook,
+    parse_period_choice,
+)
 from responses_app.values import DEFAULT_THRESHOLD
 
 
@@ -60,9 +65,11 @@ def read_answer(
         reading.digest = reading_digest(reading, hints)
         return reading
     reading.format = workbook.format
+    matcher = LabelMatcher(vocabulary)
     _check_sheet_hints(workbook.sheets, hints)
+    _check_decisions(hints, matcher, vocabulary)
     context = Context(
-        matcher=LabelMatcher(vocabulary),
+        matcher=matcher,
         hints=hints,
         campaign_periods=tuple(periods),
         threshold=threshold,
@@ -89,6 +96,42 @@ def _check_sheet_hints(sheets: list[Sheet], hints: Hints) -> None:
         raise AnswerRefused(
             [Problem(f"There is no sheet '{m}'; the sheets are: {listed}.", m) for m in missing]
         )
+
+
+def _check_decisions(hints: Hints, matcher: LabelMatcher, vocabulary: Vocabulary) -> None:
+    """Every decision and hint names something real, or the reading is refused listing each
+    one that does not: a typing slip must not become a figure filed somewhere else."""
+    offences = {term.key for term in vocabulary.offences}
+    problems = []
+    if hints.offence and hints.offence not in offences:
+        problems.append(Problem(f"'{hints.offence}' is not an offence in the lists."))
+    for key, value in hints.decisions.items():
+        kind = key.partition(":")[0]
+        if not _decision_is_valid(kind, value, matcher, offences):
+            problems.append(Problem(f"The decision '{value}' does not answer '{key}'."))
+    if problems:
+        raise AnswerRefused(problems)
+
+
+def _decision_is_valid(kind: str, value: str, matcher: LabelMatcher, offences: set[str]) -> bool:
+    if kind == "label":
+        try:
+            matcher.decided(value)
+        except ValueError:
+            return False
+        return True
+    if kind == "value":
+        return value in {choice.value for choice in VALUE_CHOICES}
+    if kind == "period":
+        try:
+            return value == SKIP or parse_period_choice(value) is not None
+        except ValueError:
+            return False
+    if kind == "offence":
+        return value.removeprefix("offence:") in offences and value.startswith("offence:")
+    if kind == "layout":
+        return value in (PLATFORMS_DOWN, PLATFORMS_ACROSS, SKIP)
+    return False
 
 
 def _read_sheet(sheet: Sheet, layout, hints: Hints, context: Context) -> SheetReading:

@@ -395,3 +395,28 @@ def test_an_offence_among_the_platforms_is_a_problem_not_a_silent_gap():
         )
     ]
     assert [f.cell for f in reading.figures] == ["B2"]
+
+
+def test_a_decision_or_hint_naming_nothing_real_is_refused_listing_each():
+    with pytest.raises(AnswerRefused) as refused:
+        read_csv_rows(
+            [["Platform", "2019/20"], ["Yubo", "-"]],
+            offence="child-offences",
+            decisions={
+                "label:yubo": "platform:yubo",
+                "value:-": "nothing",
+                "period:x": "2020-13-01/2020-12-31",
+                "offence:Sheet1#1": "indecent-image-offences",
+                "layout:Sheet1#1": "sideways",
+                "colour:red": "blue",
+            },
+        )
+    assert [p.message for p in refused.value.problems] == [
+        "'child-offences' is not an offence in the lists.",
+        "The decision 'platform:yubo' does not answer 'label:yubo'.",
+        "The decision 'nothing' does not answer 'value:-'.",
+        "The decision '2020-13-01/2020-12-31' does not answer 'period:x'.",
+        "The decision 'indecent-image-offences' does not answer 'offence:Sheet1#1'.",
+        "The decision 'sideways' does not answer 'layout:Sheet1#1'.",
+        "The decision 'blue' does not answer 'colour:red'.",
+    ]
