@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+import xml.etree.ElementTree as ElementTree
 import zipfile
 from pathlib import PureWindowsPath
 
@@ -24,8 +25,11 @@ ACCEPTED = "PDF, XLSX, XLS, CSV or DOCX"
 OLE2_HEADER = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_HEADER = b"PK\x03\x04"
 # The main part each Office Open XML package declares in [Content_Types].xml.
-SPREADSHEET_PART = b"spreadsheetml.sheet.main+xml"
-WORD_PART = b"wordprocessingml.document.main+xml"
+SPREADSHEET_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+CONTENT_TYPES_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+# Macros ride in a vbaProject part, or make the main part a macro-enabled one (.xlsm, .docm).
+MACRO_MARKS = ("macroenabled", "vbaproject")
 MAX_ZIP_ENTRIES = 10_000
 
 
@@ -137,8 +141,33 @@ def _office_package(content: bytes, field: str) -> str:
         raise ValidationError({field: f"This zip file is not a {ACCEPTED} file."}) from error
     except (zipfile.BadZipFile, EOFError, ValueError) as error:
         raise ValidationError({field: "The file is damaged or truncated."}) from error
-    if SPREADSHEET_PART in types:
+    try:
+        return office_package_type(types)
+    except ValueError as error:
+        raise ValidationError({field: str(error)}) from error
+
+
+def office_package_type(content_types: bytes) -> str:
+    """XLSX or DOCX, from the content types the package declares for its parts, parsed as XML
+    (a comment or an unused string that merely mentions a type proves nothing); ValueError
+    names what else it is. Expat refuses entity expansion beyond its amplification limit, so a
+    crafted entity costs nothing."""
+    try:
+        root = ElementTree.fromstring(content_types)
+    except ElementTree.ParseError as error:
+        raise ValueError("The package's list of parts is not valid XML: damaged?") from error
+    declared = [
+        element.get("ContentType", "")
+        for element in root
+        if element.tag in (f"{CONTENT_TYPES_NS}Override", f"{CONTENT_TYPES_NS}Default")
+    ]
+    if any(mark in kind.casefold() for kind in declared for mark in MACRO_MARKS):
+        raise ValueError(
+            "This Office file holds macros (a macro-enabled workbook or document): save it as "
+            "a plain .xlsx or .docx and upload that."
+        )
+    if SPREADSHEET_MAIN in declared:
         return XLSX
-    if WORD_PART in types:
+    if WORD_MAIN in declared:
         return DOCX
-    raise ValidationError({field: f"This Office file is not a {ACCEPTED} file."})
+    raise ValueError(f"This Office file is not a {ACCEPTED} file.")

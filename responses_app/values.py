@@ -47,6 +47,9 @@ SUPPRESSED_MARKS = {"*", "**", "***", "x", "suppressed", "redacted", "small numb
 NOT_HELD = {"n/a", "na", "not held", "info not held", "information not held", "nh"}
 REFUSED = {"refused", "exempt", "withheld"}
 NOT_RECORDED = {"not recorded", "unknown", "not known"}
+ZERO = {"nil"}
+# What an answer's legend can make a mark mean ('- = nil', '* = fewer than 5').
+MARK_MEANINGS = ("zero", "suppressed", "not_held", "not_recorded", "refused")
 
 ACCEPTED = (
     "a whole number (12, 1,234, 0), '*', '<5', 'fewer than 5', '1-4', 'not held', 'n/a', "
@@ -55,8 +58,16 @@ ACCEPTED = (
 
 
 @functools.lru_cache(maxsize=4096, typed=True)
-def parse_value(raw: object, *, threshold: int = DEFAULT_THRESHOLD) -> ParsedValue:
-    """Read one cell. `threshold` is the force's: '*' means 1..threshold-1.
+def parse_value(
+    raw: object,
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    marks: tuple[tuple[str, str], ...] = (),
+) -> ParsedValue:
+    """Read one cell. `threshold` is the force's: '*' means 1..threshold-1. `marks` is the
+    answer's own legend, (spelling, meaning) pairs with a meaning of MARK_MEANINGS, checked
+    before the usual spellings ('-' is nil only where a legend or a person says so; '' is a
+    blank cell).
 
     Cached (typed, so 1, 1.0 and True stay apart): a 100,000-row import repeats a few hundred
     spellings, and the answer is an immutable value."""
@@ -65,11 +76,24 @@ def parse_value(raw: object, *, threshold: int = DEFAULT_THRESHOLD) -> ParsedVal
     if isinstance(raw, int | float):
         return _from_number(raw)
     text = " ".join(str(raw if raw is not None else "").split()).casefold()
+    for spelling, meaning in marks:
+        if text == spelling.casefold():
+            return _marked(meaning, raw, threshold)
     if not text:
         raise ValueRejected("The value is empty; write 0, 'not held' or another spelling.")
     if _NUMBER.fullmatch(text):
         return _counted(int(text.replace(",", "")))
     return _from_words(text, raw, threshold)
+
+
+def _marked(meaning: str, raw: object, threshold: int) -> ParsedValue:
+    if meaning == "zero":
+        return ParsedValue(ValueStatus.ZERO, 0, 0)
+    if meaning == "suppressed":
+        return _from_words("*", raw, threshold)
+    if meaning in ("not_held", "not_recorded", "refused"):
+        return ParsedValue(ValueStatus(meaning), None, None)
+    raise ValueRejected(f"A legend cannot make '{raw}' mean '{meaning}'.")
 
 
 def _from_number(number: int | float) -> ParsedValue:
@@ -98,6 +122,8 @@ def _from_words(text: str, raw: object, threshold: int) -> ParsedValue:
                 f"'{raw}' is suppressed, but this force's threshold is {threshold}."
             )
         return ParsedValue(ValueStatus.SUPPRESSED, 1, threshold - 1)
+    if text in ZERO:
+        return ParsedValue(ValueStatus.ZERO, 0, 0)
     if text in NOT_HELD:
         return ParsedValue(ValueStatus.NOT_HELD, None, None)
     if text in REFUSED:

@@ -16,10 +16,11 @@ from openpyxl.utils import get_column_letter
 
 from responses_app.documents import (
     OLE2_HEADER,
-    SPREADSHEET_PART,
+    XLSX,
     ZIP_HEADER,
     check_size,
     decode_text,
+    office_package_type,
     open_zip,
 )
 
@@ -107,9 +108,11 @@ def _csv_rows(text: str, sheet: Sheet) -> Iterator[tuple[int, list]]:
 def _xlsx_sheet(content: bytes, sheet_name: str) -> Sheet:
     try:
         archive = open_zip(content)
-        is_spreadsheet = SPREADSHEET_PART in archive.read("[Content_Types].xml")
+        is_spreadsheet = office_package_type(archive.read("[Content_Types].xml")) == XLSX
     except ValidationError as error:
         raise _refused(error.messages[0]) from error
+    except ValueError as error:
+        raise _refused(str(error)) from error
     except (KeyError, OSError, EOFError) as error:
         raise _refused("This zip file is not an XLSX spreadsheet.") from error
     if not is_spreadsheet:

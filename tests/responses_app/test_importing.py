@@ -238,7 +238,12 @@ def test_it_refuses_a_zip_bomb_before_inflating_it(run, settings):
 def test_it_refuses_a_word_document_posing_as_a_spreadsheet(run):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "wordprocessingml.document.main+xml")
+        archive.writestr(
+            "[Content_Types].xml",
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Override PartName="/word/document.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+        )
     errors = refusal(run, buffer.getvalue(), name="figures.xlsx")
     assert errors == [
         (None, "file", "This file is not an XLSX spreadsheet (a Word document or other zip?).")

@@ -85,3 +85,25 @@ def test_the_cache_keeps_a_number_and_a_yes_apart():
         parse_value(True)
     assert parse_value("*", threshold=10) == ParsedValue(ValueStatus.SUPPRESSED, 1, 9)
     assert parse_value("*", threshold=5) == ParsedValue(ValueStatus.SUPPRESSED, 1, 4)
+
+
+@pytest.mark.parametrize(
+    ("raw", "marks", "expected"),
+    [
+        ("-", (("-", "zero"),), ParsedValue(ValueStatus.ZERO, 0, 0)),
+        ("", (("", "not_recorded"),), ParsedValue(ValueStatus.NOT_RECORDED, None, None)),
+        ("~", (("~", "suppressed"),), ParsedValue(ValueStatus.SUPPRESSED, 1, 9)),
+        ("..", (("..", "not_held"),), ParsedValue(ValueStatus.NOT_HELD, None, None)),
+        ("12", (("-", "zero"),), ParsedValue(ValueStatus.REPORTED, 12, 12)),
+        ("nil", (), ParsedValue(ValueStatus.ZERO, 0, 0)),
+    ],
+)
+def test_an_answers_legend_gives_its_marks_a_meaning(raw, marks, expected):
+    """'~' suppressed under a threshold of 10 is 1..9."""
+    assert parse_value(raw, threshold=10, marks=marks) == expected
+
+
+@pytest.mark.parametrize("raw", ["-", ""])
+def test_a_dash_or_a_blank_without_a_legend_is_not_a_figure(raw):
+    with pytest.raises(ValueRejected):
+        parse_value(raw)
