@@ -336,25 +336,28 @@ class TotalMismatchFilter(admin.SimpleListFilter):
         return queryset
 
 
+# What a person keys in; the admin shows the derived fields beside them, read only.
+KEYED_FIELDS = [
+    "response",
+    "period_start",
+    "period_end",
+    "offence",
+    "platform",
+    "platform_scope",
+    "unit",
+    "raw",
+    "note",
+    "document",
+    "sheet",
+    "cell",
+    "page",
+]
+
+
 class FigureForm(forms.ModelForm):
     class Meta:
         model = Figure
-        # What a person keys in; the admin narrows it to what may change once entered.
-        fields = [
-            "response",
-            "period_start",
-            "period_end",
-            "offence",
-            "platform",
-            "platform_scope",
-            "unit",
-            "raw",
-            "note",
-            "document",
-            "sheet",
-            "cell",
-            "page",
-        ]
+        fields = KEYED_FIELDS
 
     def clean(self) -> dict:
         data = super().clean()
@@ -407,22 +410,7 @@ class FigureAdmin(RefusalsRollBack, SimpleHistoryAdmin):
         "disputed_raw",
         "disputed_by",
     ]
-    fields = [
-        "response",
-        "period_start",
-        "period_end",
-        "offence",
-        "platform",
-        "platform_scope",
-        "unit",
-        "raw",
-        "note",
-        "document",
-        "sheet",
-        "cell",
-        "page",
-        *derived,
-    ]
+    fields = [*KEYED_FIELDS, *derived]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
