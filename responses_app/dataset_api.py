@@ -62,11 +62,11 @@ class AggregatesView(APIView):
     def get(self, request: Request) -> Response:
         query = AggregateQuerySerializer(data=request.query_params, context={"request": request})
         query.is_valid(raise_exception=True)
-        group_by = query.validated_data["group_by"]
+        group_by, ordering = query.validated_data["group_by"], query.validated_data["ordering"]
         scope = dataset_scope(
             user=request.user, columns=aggregates.columns_read(group_by), **query.scope_filters()
         )
-        result = aggregates.aggregate(scope.rows, group_by)
+        result = aggregates.aggregate(scope.rows, group_by, ordering=ordering)
         if scope.coverage is None:
             scope.coverage = coverage(scope.requests, today=timezone.localdate())
         payload = aggregates.as_payload(
@@ -75,6 +75,7 @@ class AggregatesView(APIView):
             unit=query.validated_data["unit"],
             synthetic=scope.synthetic,
             release_id=scope.release.pk if scope.release else None,
+            ordering=ordering,
         )
         return Response(AggregateSerializer(payload).data)
 

@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from requests_app.models import Campaign, Force
 from requests_app.selectors import campaigns_editable_by, campaigns_visible_to
-from responses_app.aggregates import DIMENSIONS, MAX_DIMENSIONS
+from responses_app.aggregates import DEFAULT_ORDERING, DIMENSIONS, MAX_DIMENSIONS, ORDERINGS
 from responses_app.models import DatasetRelease, OffenceCategory, Platform, PlatformOwner, Unit
 
 
@@ -137,12 +137,46 @@ class AggregateQuerySerializer(DatasetQuerySerializer):
         default=Unit.INSTANCES,
         help_text="Units are never mixed in one answer.",
     )
+    ordering = serializers.ChoiceField(
+        choices=ORDERINGS,
+        default=DEFAULT_ORDERING,
+        help_text="The order of the groups: by size (the midpoint estimate), largest first, "
+        "unless asked otherwise; a leading '-' means largest (or last in the alphabet) first.",
+        error_messages={
+            "invalid_choice": f"Unknown ordering '{{input}}'. Allowed: {', '.join(ORDERINGS)}."
+        },
+    )
 
 
 class IntervalSerializer(serializers.Serializer):
-    reported = serializers.IntegerField(help_text="Sum of the cells given exactly.")
+    reported = serializers.IntegerField(
+        help_text="The sum of the cells a force gave exactly (a suppressed cell adds nothing): "
+        "what a reader adding up the published tables gets. Not an estimate of the true count."
+    )
     low = serializers.IntegerField(help_text="Lowest possible sum (suppressed cells at 1).")
     high = serializers.IntegerField(help_text="Highest possible sum (at threshold - 1).")
+    midpoint = serializers.FloatField(
+        help_text="The estimate: each suppressed cell at the middle of its range, "
+        "(low + high) / 2; always within low..high. A whole number or a half."
+    )
+
+
+SHARE_HELP = {
+    "low": "Lowest possible share: the group's cells at their floor, the others' at their ceiling.",
+    "midpoint": "The estimate: every suppressed cell at the middle of its range; always "
+    "within the low..high of the share.",
+    "high": "Highest possible share: the group's cells at their ceiling, the others' at "
+    "their floor.",
+}
+
+
+def _share_fields(prefix: str, of: str) -> dict[str, serializers.Field]:
+    return {
+        f"{prefix}_{end}": serializers.FloatField(
+            allow_null=True, help_text=f"{of} {text} Rounded half up to 3 decimal places."
+        )
+        for end, text in SHARE_HELP.items()
+    }
 
 
 class GroupSerializer(IntervalSerializer):
@@ -150,9 +184,17 @@ class GroupSerializer(IntervalSerializer):
     label = serializers.DictField(child=serializers.CharField(allow_null=True))
     figures = serializers.IntegerField()
     forces = serializers.IntegerField()
-    share = serializers.FloatField(allow_null=True)
-    share_low = serializers.FloatField(allow_null=True)
-    share_high = serializers.FloatField(allow_null=True)
+
+    def get_fields(self):
+        return {
+            **super().get_fields(),
+            **_share_fields("share", "Share of the whole table's total."),
+            **_share_fields(
+                "share_within_first",
+                "Two dimensions only (else null): share of the group's first dimension, "
+                "e.g. the platform's share of that force's instances.",
+            ),
+        }
 
 
 class TotalSerializer(IntervalSerializer):
@@ -164,6 +206,15 @@ class AggregateSerializer(serializers.Serializer):
     group_by = serializers.ListField(child=serializers.CharField())
     unit = serializers.CharField()
     release = serializers.IntegerField(allow_null=True)
+    synthetic = serializers.BooleanField(
+        help_text="True when the figures are made up (the demo): never cite them."
+    )
+    ordering = serializers.CharField()
+    share_within = serializers.CharField(
+        allow_null=True,
+        help_text="The dimension the share_within_first_* fields are shares of (two "
+        "dimensions), else null.",
+    )
     groups = GroupSerializer(many=True)
     total = TotalSerializer()
     not_recorded = IntervalSerializer()
