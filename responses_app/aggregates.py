@@ -294,9 +294,9 @@ SYNTHETIC_NOTE = (
 )
 
 
-def _with_exact(counts: Interval, unit: str) -> str:
-    """'between 9,544 and 9,745 instances (9,477 counted exactly)', or '40 instances'."""
-    text = f"{count_range_text(counts.low, counts.high)} {unit}"
+def _with_exact(counts: Interval) -> str:
+    """'between 9,544 and 9,745 (9,477 counted exactly)', or '40' when none was suppressed."""
+    text = count_range_text(counts.low, counts.high)
     if counts.low == counts.high:
         return text
     return f"{text} ({counts.reported:,} counted exactly)"
@@ -306,11 +306,11 @@ def method_text(result: Aggregate, *, unit: str, synthetic: bool) -> str:
     """The denominator and the rules, in words a journalist can quote."""
     return (
         (SYNTHETIC_NOTE if synthetic else "")
-        + f"Counts are {unit}. Shares are of the {_with_exact(result.total, unit)} where the "
-        f"platform was recorded ({plural(result.figures, 'figure')} from "
-        f"{plural(result.forces, 'force')}), not of all {unit}; "
-        f"{_with_exact(result.not_recorded, unit)} with no platform recorded are left out of "
-        "the groups and shares. Suppressed cells ('*', '<5') are between 1 and the force's "
+        + f"Counts are {unit}. Shares are of the {unit} where the platform was recorded, not "
+        f"of all {unit}: {_with_exact(result.total)}, in {plural(result.figures, 'figure')} "
+        f"from {plural(result.forces, 'force')}. The {unit} with no platform recorded, "
+        f"{_with_exact(result.not_recorded)}, are left out of the groups and shares. "
+        "Suppressed cells ('*', '<5') are between 1 and the force's "
         "threshold minus one, so every count is an interval, 'low' to 'high', and every share "
         "too, 'share_low' to 'share_high'. The estimates 'midpoint' and 'share_midpoint' count "
         "each suppressed cell at the middle of its range and always lie inside their "

@@ -178,6 +178,8 @@ ONE_HOME = {
     r'"=",\s*"\+",\s*"-",\s*"@"': "core/spreadsheet_cells.py",
     r"\.covers\(": "responses_app/models.py",
     r"Status\.SENT:\s*Clock|\"due_on\",\s*\"answer\"": "requests_app/status.py",
+    # A share becomes a percentage, or is rounded, in one place: one rounding rule everywhere.
+    r"\* 100\b|ROUND_HALF|\.quantize\(": "responses_app/shares.py",
 }
 
 

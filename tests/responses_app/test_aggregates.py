@@ -238,10 +238,10 @@ def test_filters_narrow_the_rows_and_the_coverage(client_for, owner, hand_checke
 def test_the_method_states_the_denominator(client_for, owner, hand_checked):
     method = aggregates(client_for(owner), campaign=hand_checked.pk, group_by="platform")["method"]
     assert (
-        "Shares are of the between 42 and 48 instances (40 counted exactly) where the platform "
-        "was recorded (8 figures from 3 forces)"
+        "Shares are of the instances where the platform was recorded, not of all instances: "
+        "between 42 and 48 (40 counted exactly), in 8 figures from 3 forces. The instances "
+        "with no platform recorded, between 8 and 11 (7 counted exactly), are left out"
     ) in method
-    assert "between 8 and 11 instances (7 counted exactly) with no platform recorded" in method
     assert "rounded once, half up, to 3 decimal places" in method
     assert "SYNTHETIC" not in method
 
@@ -253,10 +253,9 @@ def test_the_method_speaks_of_one_force_and_of_counts_with_no_interval(
         client_for(owner), campaign=hand_checked.pk, group_by="platform", force="surrey"
     )["method"]
     assert (
-        "Shares are of the 2 instances where the platform was recorded (2 figures from 1 force)"
-        in method
-    )
-    assert "0 instances with no platform recorded" in method
+        "Shares are of the instances where the platform was recorded, not of all instances: 2, "
+        "in 2 figures from 1 force. The instances with no platform recorded, 0, are left out"
+    ) in method
     assert "between 2 and 2" not in method and "1 forces" not in method
 
 

@@ -102,7 +102,7 @@ def test_coverage_names_the_forces_and_counts_one_force_as_one(figures_url, brow
     text = _text(browser_for(owner).get(figures_url).content.decode())
     assert "Coverage of the 1 force asked" in text
     assert "Answered with figures 1 Kent Police" in text
-    assert "from 1 force)" in text
+    assert "in 4 figures from 1 force." in text
     assert "1 forces" not in text and "kent," not in text
 
 
