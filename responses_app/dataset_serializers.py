@@ -4,6 +4,7 @@ the known values, so nothing a caller types reaches SQL as text."""
 from __future__ import annotations
 
 from django.db.models import Model
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -224,7 +225,23 @@ class AggregateSerializer(serializers.Serializer):
 
 class ReleaseSerializer(serializers.ModelSerializer):
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    published = serializers.BooleanField(
+        source="is_published",
+        read_only=True,
+        help_text="Its campaign is published: anyone may read it and its page, without signing in.",
+    )
+    sha256 = serializers.CharField(
+        read_only=True, help_text="SHA-256 of the release's CSV file (the dataset as CSV)."
+    )
+    changes = serializers.DictField(
+        read_only=True,
+        help_text="Since the previous release: 'corrected' figures (where, from, to, reason), "
+        "'added' and 'removed' counts by force. Empty for a campaign's first release.",
+    )
     dataset_url = serializers.SerializerMethodField()
+    page_url = serializers.SerializerMethodField(
+        help_text="The release's page: its figures, files, citation and changes."
+    )
 
     class Meta:
         model = DatasetRelease
@@ -235,15 +252,23 @@ class ReleaseSerializer(serializers.ModelSerializer):
             "name",
             "note",
             "row_count",
+            "synthetic",
+            "published",
+            "sha256",
             "coverage",
+            "changes",
             "created_by",
             "created_at",
             "dataset_url",
+            "page_url",
         ]
         read_only_fields = fields
 
     def get_dataset_url(self, release: DatasetRelease) -> str:
-        return f"/api/v1/releases/{release.pk}/dataset/"
+        return reverse("release-dataset", args=[release.pk])
+
+    def get_page_url(self, release: DatasetRelease) -> str:
+        return reverse("web:release", args=[release.campaign_id, release.number])
 
 
 class ReleaseCreateSerializer(serializers.Serializer):

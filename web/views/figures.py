@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from requests_app.selectors import campaigns_visible_to
+from responses_app.releases import releases_visible_to
 from web.access import signed_in
 from web.charts import count_chart, coverage_chart, share_chart
 from web.figure_summary import FiguresSummary, figures_summary
@@ -34,5 +35,6 @@ def figures(request: HttpRequest, pk: int) -> HttpResponse:
         "campaign": campaign,
         **figures_context(summary),
         "dataset_url": f"{reverse('dataset')}?campaign={campaign.pk}",
+        "releases": releases_visible_to(request.user).filter(campaign=campaign).order_by("-number"),
     }
     return render(request, "web/figures.html", context)
