@@ -9,6 +9,7 @@ import hashlib
 import json
 import re
 
+import frictionless
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
@@ -46,7 +47,6 @@ def release(transactional_db, settings):
 def test_an_anonymous_reader_opens_the_release_downloads_its_file_and_checks_it(
     release, browser_context, live_server, settings, tmp_path, screenshot
 ):
-    frictionless = pytest.importorskip("frictionless")
     settings.SITE_URL = live_server.url
     address = f"{live_server.url}/campaigns/{release.campaign_id}/releases/1/"
     page = browser_context.new_page()

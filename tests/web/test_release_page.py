@@ -11,6 +11,7 @@ import io
 import json
 import re
 
+import frictionless
 import pytest
 
 from responses_app import services
@@ -102,7 +103,6 @@ def test_its_csv_and_json_hold_every_figure_with_the_synthetic_flag(published, c
 
 
 def test_its_data_package_describes_every_column_and_validates(published, client, tmp_path):
-    frictionless = pytest.importorskip("frictionless")
     descriptor = json.loads(client.get(page_of(published) + "datapackage.json").content)
     [resource] = descriptor["resources"]
     assert resource["path"] == "data.csv" and resource["hash"] == f"sha256:{published.sha256}"
