@@ -59,7 +59,6 @@ def test_a_researcher_finds_the_overdue_forces_and_the_headline_share(page, scre
     drawn = page.evaluate(CHART_TEXT)
     assert min(drawn["sizes"]) >= 12, drawn["sizes"]
     assert drawn["outside"] == []
-    screenshot(page, "figures-phone", full_page=False)
 
 
 CHART_TEXT = """() => {

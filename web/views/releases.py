@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 
 from responses_app.datapackage import DATA_FILE, release_datapackage, release_package_name
 from responses_app.dataset import dataset_rows, json_chunks
@@ -30,7 +31,8 @@ def release_address(release: DatasetRelease) -> str:
 def release_citation(release: DatasetRelease) -> str:
     """A suggested citation: publisher, year, title, release number and date, address and the
     data file's checksum, so a reader can tell they hold the file that was cited."""
-    made = release.created_at
+    # In London's calendar, as the page writes the date (a release made at 00:30 BST is that day's).
+    made = timezone.localtime(release.created_at)
     return (
         f"{settings.FOI_PUBLISHER} ({made:%Y}). {release.campaign.title}: {release.name} "
         f"(release {release.number}, {made.day} {made:%B %Y}) [Data set]. "
