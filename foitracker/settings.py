@@ -172,20 +172,25 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "ORDERING_PARAM": "ordering",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
-    # Every signed-in caller has a budget; the reports that scan the dataset have a smaller one.
+    # Every signed-in caller has a budget; the reports that scan the dataset have a smaller one,
+    # and anonymous readers (per address) a smaller one still.
     "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
         "rest_framework.throttling.ScopedRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_RATE_ANON", "300/hour"),
         "user": os.environ.get("API_RATE_USER", "5000/hour"),
         "heavy": os.environ.get("API_RATE_HEAVY", "600/hour"),
     },
 }
 
-# Reports that anonymous callers may read (published campaigns only): "aggregates", "dataset",
-# "compliance".
-FOI_PUBLIC_ENDPOINTS = env_list("FOI_PUBLIC_ENDPOINTS")
+# What anonymous callers may read, published campaigns only: "releases" (the published
+# releases and their files, by default), "aggregates", "dataset", "compliance". Empty: nothing.
+FOI_PUBLIC_ENDPOINTS = env_list("FOI_PUBLIC_ENDPOINTS", "releases")
+# Who publishes the releases, as their suggested citation names it.
+FOI_PUBLISHER = os.environ.get("FOI_PUBLISHER", "FOI Tracker")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "FOI Tracker API",

@@ -355,6 +355,13 @@ KEYED_FIELDS = [
 
 
 class FigureForm(forms.ModelForm):
+    reason = forms.CharField(
+        max_length=100,
+        required=False,
+        help_text="When correcting a value: why it changed. Kept with the figure's history and "
+        "listed in the next release's changes.",
+    )
+
     class Meta:
         model = Figure
         fields = KEYED_FIELDS
@@ -410,24 +417,33 @@ class FigureAdmin(RefusalsRollBack, SimpleHistoryAdmin):
         "disputed_raw",
         "disputed_by",
     ]
-    fields = [*KEYED_FIELDS, *derived]
+    fields = [*KEYED_FIELDS, "reason", *derived]
+
+    def get_fields(self, request, obj=None):
+        # A reason explains a correction: a new figure has none.
+        fields = super().get_fields(request, obj)
+        return fields if obj is not None else [name for name in fields if name != "reason"]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return self.derived
-        editable = {"raw", "note"}
+        editable = {"raw", "note", "reason"}
         return [f for f in self.fields if f not in editable]
 
     def save_model(self, request, obj: Figure, form, change: bool) -> None:
         data = form.cleaned_data
         if change:
             services.figure_correct(
-                figure=obj, raw=data["raw"], note=data["note"], user=request.user
+                figure=obj,
+                raw=data["raw"],
+                note=data["note"],
+                reason=data.get("reason", ""),
+                user=request.user,
             )
             return
+        entered = [name for name in self.fields if name not in {*self.derived, "reason"}]
         entry = services.figure_enter(
-            user=request.user,
-            **{name: data.get(name) for name in self.fields if name not in self.derived},
+            user=request.user, **{name: data.get(name) for name in entered}
         )
         obj.pk = entry.figure.pk
         if not entry.created:

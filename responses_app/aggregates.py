@@ -1,9 +1,12 @@
 """Aggregated counts with honest denominators: the selector behind /api/v1/aggregates/.
 
-The four traps it handles for the consumer:
+The traps it handles for the consumer:
 - the denominator: shares are of instances where the platform was recorded, never of all;
-- suppression: a '*' cell is 1..threshold-1, so every sum is an interval [low, high], and the
-  point value (`reported`) counts only the cells the force gave exactly;
+- suppression: a '*' cell is 1..threshold-1, so every sum is an interval [low, high] and every
+  share too; the point estimates (`midpoint`, `share_midpoint`) count each suppressed cell at
+  the middle of its range, so they always lie inside their intervals. `reported` counts only the
+  cells a force gave exactly: what a reader adding up the published tables gets, never a
+  suppressed cell read as zero in a share;
 - coverage: which forces were asked, answered with figures, refused (and under what), said
   'not held', or are still awaiting or overdue;
 - double counting: a stated all-platforms total is never added to its own parts, and the unit
@@ -15,30 +18,36 @@ same grouped query serves both.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 
 from django.db.models import Aggregate as SqlAggregate
 from django.db.models import Case, CharField, Count, F, IntegerField, QuerySet, Sum, When
 from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter, TruncYear
 
 from responses_app.models import PlatformScope
+from responses_app.shares import PLACES, count_range_text, plural, share_rounded
 from responses_app.values import ValueStatus
 
 EXACT = (ValueStatus.REPORTED, ValueStatus.ZERO)
+NO_OWNER = "No owner on record"
 
 
 @dataclass(frozen=True)
 class Dimension:
     key: str
     label: str
+    # What a group with no value is called (a platform nobody owns: online gaming, other).
+    none_label: str | None = None
 
 
 # group_by name -> the dataset columns that give its key and its label.
 DIMENSIONS: dict[str, Dimension] = {
     "platform": Dimension("platform_slug", "platform_name"),
-    "owner": Dimension("owner_slug", "owner_name"),
+    "owner": Dimension("owner_slug", "owner_name", none_label=NO_OWNER),
     "force": Dimension("force_slug", "force_name"),
     "country": Dimension("country", "country"),
     "regime": Dimension("regime", "regime"),
@@ -63,36 +72,47 @@ class Interval:
         self.low += other.low
         self.high += other.high
 
-    def as_dict(self) -> dict[str, int]:
-        return {"reported": self.reported, "low": self.low, "high": self.high}
+    @property
+    def midpoint(self) -> Fraction:
+        """Each suppressed cell at the middle of its range: the sum of the cells' midpoints."""
+        return Fraction(self.low + self.high, 2)
+
+    def as_dict(self) -> dict[str, int | Decimal]:
+        return {
+            "reported": self.reported,
+            "low": self.low,
+            "high": self.high,
+            "midpoint": Decimal(self.low + self.high) / 2,
+        }
 
 
-@dataclass
-class Group:
-    key: list
-    label: list
-    counts: Interval
-    figures: int
-    forces: int
-    share: dict[str, Decimal | None] = field(default_factory=dict)
+@dataclass(frozen=True)
+class Share:
+    """A group's share of a whole, rounded by the one rule (shares.py)."""
+
+    low: Decimal | None
+    midpoint: Decimal | None
+    high: Decimal | None
+
+    def as_dict(self, prefix: str) -> dict[str, Decimal | None]:
+        return {f"{prefix}_{name}": getattr(self, name) for name in ("low", "midpoint", "high")}
 
 
-def _ratio(part: int, whole: int) -> Decimal | None:
-    if whole <= 0:
-        return None
-    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+NO_SHARE = Share(None, None, None)
 
 
-def share_of(group: Interval, total: Interval) -> dict[str, Decimal | None]:
-    """The group's share of the total, as a point and as the widest interval the suppressed
-    cells allow: lowest when the group's cells are at their floor and the others' at their
-    ceiling, highest the other way round."""
-    others_low, others_high = total.low - group.low, total.high - group.high
-    return {
-        "share": _ratio(group.reported, total.reported),
-        "share_low": _ratio(group.low, group.low + others_high),
-        "share_high": _ratio(group.high, group.high + others_low),
-    }
+def share_of(group: Interval, whole: Interval) -> Share:
+    """The group's share of the whole as the widest interval the suppressed cells allow (lowest
+    when the group's cells are at their floor and the others' at their ceiling, highest the
+    other way round) and its midpoint estimate. g / (g + o) grows with g and shrinks with o, so
+    the midpoint (g and o each at the middle of their ranges) lies between the two ends, and
+    rounding them all by one rule keeps it there."""
+    others_low, others_high = whole.low - group.low, whole.high - group.high
+    return Share(
+        low=share_rounded(group.low, group.low + others_high),
+        midpoint=share_rounded(group.low + group.high, whole.low + whole.high),
+        high=share_rounded(group.high, group.high + others_low),
+    )
 
 
 def _counted(rows: QuerySet) -> QuerySet:
@@ -148,6 +168,19 @@ def columns_read(group_by: Sequence[str]) -> list[str]:
 
 
 @dataclass
+class Group:
+    key: list
+    label: list
+    counts: Interval
+    figures: int
+    forces: int
+    share: Share = NO_SHARE
+    # Two dimensions: the share of the first dimension's group (a platform's share of its
+    # force's instances), which readers otherwise take the national share for.
+    share_within_first: Share = NO_SHARE
+
+
+@dataclass
 class Aggregate:
     group_by: list[str]
     groups: list[Group]
@@ -155,6 +188,33 @@ class Aggregate:
     not_recorded: Interval
     figures: int
     forces: int
+
+
+# ordering name -> what it sorts the groups by; a leading '-' puts the largest first.
+ORDER_BY: dict[str, Callable[[Group], object]] = {
+    "midpoint": lambda group: group.counts.midpoint,
+    "low": lambda group: group.counts.low,
+    "high": lambda group: group.counts.high,
+    "reported": lambda group: group.counts.reported,
+    "label": lambda group: _label_order(group),
+}
+ORDERINGS = [f"{sign}{name}" for name in ORDER_BY for sign in ("-", "")]
+DEFAULT_ORDERING = "-midpoint"
+
+
+def _label_order(group: Group) -> tuple:
+    return tuple(str(label).casefold() for label in group.label), tuple(map(str, group.key))
+
+
+def groups_ordered(groups: list[Group], ordering: str = DEFAULT_ORDERING) -> list[Group]:
+    """By size (the midpoint estimate, largest first) unless asked otherwise; equal groups in
+    the order of their labels, so the answer is the same every time."""
+    name = ordering.removeprefix("-")
+    by_label = sorted(groups, key=_label_order, reverse=name == "label" and ordering != name)
+    if name == "label":
+        return by_label
+    # sorted() is stable, also in reverse: equal groups keep their label order.
+    return sorted(by_label, key=ORDER_BY[name], reverse=ordering != name)
 
 
 def _grouped_rows(rows: QuerySet, group_by: Sequence[str]) -> QuerySet:
@@ -173,9 +233,18 @@ def _grouped_rows(rows: QuerySet, group_by: Sequence[str]) -> QuerySet:
     )
 
 
-def aggregate(rows: QuerySet, group_by: Sequence[str]) -> Aggregate:
+def _label(row: dict, name: str):
+    dimension = DIMENSIONS[name]
+    label = _plain(row[dimension.label])
+    return dimension.none_label if label is None else label
+
+
+def aggregate(
+    rows: QuerySet, group_by: Sequence[str], *, ordering: str = DEFAULT_ORDERING
+) -> Aggregate:
     """Groups of the figures whose platform was recorded, their shares of the recorded-platform
-    total, and the not-recorded remainder, from one grouped query."""
+    total (and of their first dimension's group), and the not-recorded remainder, from one
+    grouped query."""
     groups, total, not_recorded = [], Interval(), Interval()
     figures, forces = 0, set()
     for row in _grouped_rows(rows, group_by):
@@ -187,7 +256,7 @@ def aggregate(rows: QuerySet, group_by: Sequence[str]) -> Aggregate:
         groups.append(
             Group(
                 key=[_plain(row[DIMENSIONS[name].key]) for name in group_by],
-                label=[_plain(row[DIMENSIONS[name].label]) for name in group_by],
+                label=[_label(row, name) for name in group_by],
                 counts=counts,
                 figures=row["figures"],
                 forces=len(listed),
@@ -196,9 +265,20 @@ def aggregate(rows: QuerySet, group_by: Sequence[str]) -> Aggregate:
         total.add(counts)
         figures += row["figures"]
         forces |= listed
+    _share_out(groups, total, within_first=len(group_by) > 1)
+    return Aggregate(
+        list(group_by), groups_ordered(groups, ordering), total, not_recorded, figures, len(forces)
+    )
+
+
+def _share_out(groups: list[Group], total: Interval, *, within_first: bool) -> None:
+    firsts: dict[object, Interval] = defaultdict(Interval)
+    for group in groups:
+        firsts[group.key[0]].add(group.counts)
     for group in groups:
         group.share = share_of(group.counts, total)
-    return Aggregate(list(group_by), groups, total, not_recorded, figures, len(forces))
+        if within_first:
+            group.share_within_first = share_of(group.counts, firsts[group.key[0]])
 
 
 def _plain(value):
@@ -214,36 +294,52 @@ SYNTHETIC_NOTE = (
 )
 
 
+def _with_exact(counts: Interval) -> str:
+    """'between 9,544 and 9,745 (9,477 counted exactly)', or '40' when none was suppressed."""
+    text = count_range_text(counts.low, counts.high)
+    if counts.low == counts.high:
+        return text
+    return f"{text} ({counts.reported:,} counted exactly)"
+
+
 def method_text(result: Aggregate, *, unit: str, synthetic: bool) -> str:
     """The denominator and the rules, in words a journalist can quote."""
-    total, missing = result.total, result.not_recorded
     return (
         (SYNTHETIC_NOTE if synthetic else "")
-        + f"Counts are {unit}. Shares are of the {total.reported:,} {unit} where the platform "
-        f"was recorded ({result.figures:,} figures from {result.forces} forces), not of all "
-        f"{unit}; {missing.reported:,} {unit} with no platform recorded (between {missing.low:,} "
-        f"and {missing.high:,} with suppressed cells) are left out of the groups and shares. "
-        "'reported' and 'share' count only the cells a force gave exactly, as a reader adding up "
-        "the published tables would. Suppressed cells ('*', '<5') are between 1 and the force's "
-        "threshold minus one, so the true sums lie between 'low' and 'high' (above 'reported' "
-        "when cells were suppressed) and the true shares between 'share_low' and 'share_high', "
-        "which need not contain 'share'. A stated all-platforms total is never added to its "
-        "parts; one offence on two "
-        "platforms counts once for each. Forces that refused or do not hold the data contribute "
-        "nothing and are listed under 'coverage'."
+        + f"Counts are {unit}. Shares are of the {unit} where the platform was recorded, not "
+        f"of all {unit}: {_with_exact(result.total)}, in {plural(result.figures, 'figure')} "
+        f"from {plural(result.forces, 'force')}. The {unit} with no platform recorded, "
+        f"{_with_exact(result.not_recorded)}, are left out of the groups and shares. "
+        "Suppressed cells ('*', '<5') are between 1 and the force's "
+        "threshold minus one, so every count is an interval, 'low' to 'high', and every share "
+        "too, 'share_low' to 'share_high'. The estimates 'midpoint' and 'share_midpoint' count "
+        "each suppressed cell at the middle of its range and always lie inside their "
+        "intervals. 'reported' counts only the cells a force gave exactly, as a reader adding "
+        "up the published tables would; it is not an estimate of the true count. Shares are "
+        f"rounded once, half up, to {PLACES} decimal places (a tenth of a percentage point) "
+        "from the exact counts. A stated all-platforms total is never added to its parts; one "
+        "offence on two platforms counts once for each. Forces that refused or do not hold "
+        "the data contribute nothing and are listed under 'coverage'."
     )
 
 
 def as_payload(
-    result: Aggregate, *, coverage: dict, unit: str, synthetic: bool, release_id: int | None
+    result: Aggregate,
+    *,
+    coverage: dict,
+    unit: str,
+    synthetic: bool,
+    release_id: int | None,
+    ordering: str = DEFAULT_ORDERING,
 ) -> dict:
-    def share(value: Decimal | None) -> float | None:
-        return None if value is None else float(value)
-
+    within = len(result.group_by) > 1
     return {
         "group_by": result.group_by,
         "unit": unit,
         "release": release_id,
+        "synthetic": synthetic,
+        "ordering": ordering,
+        "share_within": result.group_by[0] if within else None,
         "groups": [
             {
                 "key": dict(zip(result.group_by, group.key, strict=True)),
@@ -251,7 +347,8 @@ def as_payload(
                 **group.counts.as_dict(),
                 "figures": group.figures,
                 "forces": group.forces,
-                **{name: share(value) for name, value in group.share.items()},
+                **group.share.as_dict("share"),
+                **group.share_within_first.as_dict("share_within_first"),
             }
             for group in result.groups
         ],

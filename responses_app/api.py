@@ -226,6 +226,8 @@ class FigureViewSet(ScopedByRole, viewsets.ModelViewSet):
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        # A reason explains a correction; a new figure has nothing to explain.
+        serializer.validated_data.pop("reason", None)
         entry = services.figure_enter(user=request.user, **serializer.validated_data)
         figure = entry.figure
         figure.entry = (
@@ -240,6 +242,7 @@ class FigureViewSet(ScopedByRole, viewsets.ModelViewSet):
             figure=serializer.instance,
             raw=data.get("raw", serializer.instance.raw),
             note=data.get("note"),
+            reason=data.get("reason", ""),
             user=self.request.user,
         )
 

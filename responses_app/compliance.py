@@ -21,7 +21,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Protocol
 
 from requests_app.deadlines import (
@@ -35,6 +35,7 @@ from requests_app.deadlines import (
 from requests_app.models import Campaign, Force, ReviewOutcome
 from requests_app.status import EventKind
 from responses_app.models import EXEMPTIONS, Outcome
+from responses_app.shares import share_rounded
 
 # Answers that withhold something under an exemption, in full or in part (s.17 refusal notices).
 WITHHOLDING = (Outcome.REFUSED, Outcome.PARTLY_GRANTED, Outcome.NEITHER_CONFIRM_NOR_DENY)
@@ -284,10 +285,8 @@ class Share:
 
     @property
     def share(self) -> Decimal | None:
-        """Rounded half up to four places from the exact fraction, as the aggregates are."""
-        if self.of == 0:
-            return None
-        return (Decimal(self.count) / Decimal(self.of)).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+        """By the one rounding rule of every share the product shows (responses_app.shares)."""
+        return share_rounded(self.count, self.of)
 
 
 def share_of(judgements: Iterable[bool | None]) -> Share:

@@ -23,6 +23,7 @@ LIVE_COLUMNS: dict[str, F | str] = {
     "figure_id": F("pk"),
     "campaign_id": F("response__request__campaign_id"),
     "campaign_title": F("response__request__campaign__title"),
+    "synthetic": F("response__request__campaign__synthetic_data"),
     "force_slug": F("response__request__force__slug"),
     "force_name": F("response__request__force__name"),
     "country": F("response__request__force__country"),
@@ -46,6 +47,7 @@ COLUMNS = [
     "figure_id",
     "campaign_id",
     "campaign_title",
+    "synthetic",
     "force_slug",
     "force_name",
     "country",
@@ -108,11 +110,20 @@ class _Line:
         return line
 
 
+def _cell(value: object) -> object:
+    # ISO 8601 with its 'T', as the data package's datetime type reads it.
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return spreadsheet_safe(value)
+
+
 def csv_lines(rows: Iterable[dict]) -> Iterator[str]:
+    """The export's lines; the same rows give the same bytes every time (a release's checksum
+    is of them)."""
     writer = csv.writer(_Line())
     yield writer.writerow(COLUMNS)
     for row in rows:
-        yield writer.writerow([spreadsheet_safe(row[column]) for column in COLUMNS])
+        yield writer.writerow([_cell(row[column]) for column in COLUMNS])
 
 
 def json_chunks(rows: Iterable[dict]) -> Iterator[str]:

@@ -30,14 +30,27 @@ from responses_app.dataset_serializers import (
 HEAVY = "heavy"
 
 
+def public_read(request, view) -> bool:
+    """An anonymous read of what FOI_PUBLIC_ENDPOINTS names (the published releases by
+    default); the view's scope then shows published campaigns only."""
+    return request.method in SAFE_METHODS and view.public_name in settings.FOI_PUBLIC_ENDPOINTS
+
+
 class PublicOrSignedIn(BasePermission):
     """Signed-in callers always; anonymous ones only for the reports FOI_PUBLIC_ENDPOINTS names
     (they then see published campaigns only, like a consumer)."""
 
     def has_permission(self, request, view) -> bool:
-        if request.user.is_authenticated:
-            return True
-        return request.method in SAFE_METHODS and view.public_name in settings.FOI_PUBLIC_ENDPOINTS
+        return request.user.is_authenticated or public_read(request, view)
+
+
+class PublicReadsOrRoleCanWrite(RoleCanWrite):
+    """As RoleCanWrite, and anonymous reads where FOI_PUBLIC_ENDPOINTS names the view."""
+
+    def has_permission(self, request, view) -> bool:
+        if not request.user.is_authenticated:
+            return public_read(request, view)
+        return super().has_permission(request, view)
 
 
 class CSVRenderer(renderers.BaseRenderer):
@@ -62,11 +75,11 @@ class AggregatesView(APIView):
     def get(self, request: Request) -> Response:
         query = AggregateQuerySerializer(data=request.query_params, context={"request": request})
         query.is_valid(raise_exception=True)
-        group_by = query.validated_data["group_by"]
+        group_by, ordering = query.validated_data["group_by"], query.validated_data["ordering"]
         scope = dataset_scope(
             user=request.user, columns=aggregates.columns_read(group_by), **query.scope_filters()
         )
-        result = aggregates.aggregate(scope.rows, group_by)
+        result = aggregates.aggregate(scope.rows, group_by, ordering=ordering)
         if scope.coverage is None:
             scope.coverage = coverage(scope.requests, today=timezone.localdate())
         payload = aggregates.as_payload(
@@ -75,6 +88,7 @@ class AggregatesView(APIView):
             unit=query.validated_data["unit"],
             synthetic=scope.synthetic,
             release_id=scope.release.pk if scope.release else None,
+            ordering=ordering,
         )
         return Response(AggregateSerializer(payload).data)
 
@@ -125,6 +139,12 @@ class DatasetView(APIView):
         return response
 
 
+class ReleaseDatasetView(DatasetView):
+    """One release's rows: public with the releases (a published campaign's only)."""
+
+    public_name = "releases"
+
+
 class ReleaseViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -135,7 +155,8 @@ class ReleaseViewSet(
     reproduced after later corrections."""
 
     serializer_class = ReleaseSerializer
-    permission_classes = [RoleCanWrite]
+    permission_classes = [PublicReadsOrRoleCanWrite]
+    public_name = "releases"
     write_roles = {"default": (roles.RESEARCHER, roles.ADMIN)}
     ordering_fields = ["created_at", "number"]
     ordering = ["campaign_id", "number"]

@@ -4,13 +4,14 @@ the known values, so nothing a caller types reaches SQL as text."""
 from __future__ import annotations
 
 from django.db.models import Model
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from requests_app.models import Campaign, Force
 from requests_app.selectors import campaigns_editable_by, campaigns_visible_to
-from responses_app.aggregates import DIMENSIONS, MAX_DIMENSIONS
+from responses_app.aggregates import DEFAULT_ORDERING, DIMENSIONS, MAX_DIMENSIONS, ORDERINGS
 from responses_app.models import DatasetRelease, OffenceCategory, Platform, PlatformOwner, Unit
 
 
@@ -137,12 +138,46 @@ class AggregateQuerySerializer(DatasetQuerySerializer):
         default=Unit.INSTANCES,
         help_text="Units are never mixed in one answer.",
     )
+    ordering = serializers.ChoiceField(
+        choices=ORDERINGS,
+        default=DEFAULT_ORDERING,
+        help_text="The order of the groups: by size (the midpoint estimate), largest first, "
+        "unless asked otherwise; a leading '-' means largest (or last in the alphabet) first.",
+        error_messages={
+            "invalid_choice": f"Unknown ordering '{{input}}'. Allowed: {', '.join(ORDERINGS)}."
+        },
+    )
 
 
 class IntervalSerializer(serializers.Serializer):
-    reported = serializers.IntegerField(help_text="Sum of the cells given exactly.")
+    reported = serializers.IntegerField(
+        help_text="The sum of the cells a force gave exactly (a suppressed cell adds nothing): "
+        "what a reader adding up the published tables gets. Not an estimate of the true count."
+    )
     low = serializers.IntegerField(help_text="Lowest possible sum (suppressed cells at 1).")
     high = serializers.IntegerField(help_text="Highest possible sum (at threshold - 1).")
+    midpoint = serializers.FloatField(
+        help_text="The estimate: each suppressed cell at the middle of its range, "
+        "(low + high) / 2; always within low..high. A whole number or a half."
+    )
+
+
+SHARE_HELP = {
+    "low": "Lowest possible share: the group's cells at their floor, the others' at their ceiling.",
+    "midpoint": "The estimate: every suppressed cell at the middle of its range; always "
+    "within the low..high of the share.",
+    "high": "Highest possible share: the group's cells at their ceiling, the others' at "
+    "their floor.",
+}
+
+
+def _share_fields(prefix: str, of: str) -> dict[str, serializers.Field]:
+    return {
+        f"{prefix}_{end}": serializers.FloatField(
+            allow_null=True, help_text=f"{of} {text} Rounded half up to 3 decimal places."
+        )
+        for end, text in SHARE_HELP.items()
+    }
 
 
 class GroupSerializer(IntervalSerializer):
@@ -150,9 +185,17 @@ class GroupSerializer(IntervalSerializer):
     label = serializers.DictField(child=serializers.CharField(allow_null=True))
     figures = serializers.IntegerField()
     forces = serializers.IntegerField()
-    share = serializers.FloatField(allow_null=True)
-    share_low = serializers.FloatField(allow_null=True)
-    share_high = serializers.FloatField(allow_null=True)
+
+    def get_fields(self):
+        return {
+            **super().get_fields(),
+            **_share_fields("share", "Share of the whole table's total."),
+            **_share_fields(
+                "share_within_first",
+                "Two dimensions only (else null): share of the group's first dimension, "
+                "e.g. the platform's share of that force's instances.",
+            ),
+        }
 
 
 class TotalSerializer(IntervalSerializer):
@@ -164,6 +207,15 @@ class AggregateSerializer(serializers.Serializer):
     group_by = serializers.ListField(child=serializers.CharField())
     unit = serializers.CharField()
     release = serializers.IntegerField(allow_null=True)
+    synthetic = serializers.BooleanField(
+        help_text="True when the figures are made up (the demo): never cite them."
+    )
+    ordering = serializers.CharField()
+    share_within = serializers.CharField(
+        allow_null=True,
+        help_text="The dimension the share_within_first_* fields are shares of (two "
+        "dimensions), else null.",
+    )
     groups = GroupSerializer(many=True)
     total = TotalSerializer()
     not_recorded = IntervalSerializer()
@@ -173,7 +225,23 @@ class AggregateSerializer(serializers.Serializer):
 
 class ReleaseSerializer(serializers.ModelSerializer):
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    published = serializers.BooleanField(
+        source="is_published",
+        read_only=True,
+        help_text="Its campaign is published: anyone may read it and its page, without signing in.",
+    )
+    sha256 = serializers.CharField(
+        read_only=True, help_text="SHA-256 of the release's CSV file (the dataset as CSV)."
+    )
+    changes = serializers.DictField(
+        read_only=True,
+        help_text="Since the previous release: 'corrected' figures (where, from, to, reason), "
+        "'added' and 'removed' counts by force. Empty for a campaign's first release.",
+    )
     dataset_url = serializers.SerializerMethodField()
+    page_url = serializers.SerializerMethodField(
+        help_text="The release's page: its figures, files, citation and changes."
+    )
 
     class Meta:
         model = DatasetRelease
@@ -184,15 +252,23 @@ class ReleaseSerializer(serializers.ModelSerializer):
             "name",
             "note",
             "row_count",
+            "synthetic",
+            "published",
+            "sha256",
             "coverage",
+            "changes",
             "created_by",
             "created_at",
             "dataset_url",
+            "page_url",
         ]
         read_only_fields = fields
 
     def get_dataset_url(self, release: DatasetRelease) -> str:
-        return f"/api/v1/releases/{release.pk}/dataset/"
+        return reverse("release-dataset", args=[release.pk])
+
+    def get_page_url(self, release: DatasetRelease) -> str:
+        return reverse("web:release", args=[release.campaign_id, release.number])
 
 
 class ReleaseCreateSerializer(serializers.Serializer):

@@ -395,6 +395,18 @@ class DatasetRelease(models.Model):
     note = models.TextField(blank=True)
     coverage = models.JSONField(help_text="Where every force stood when the release was made.")
     row_count = models.PositiveIntegerField(default=0)
+    synthetic = models.BooleanField(
+        default=False, help_text="Its figures are made up (the demo), as the campaign said."
+    )
+    sha256 = models.CharField(
+        max_length=64, blank=True, help_text="Of the release's CSV file, as it is downloaded."
+    )
+    changes = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What changed since the previous release: corrected figures (from, to, "
+        "reason), figures added and removed.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -413,6 +425,11 @@ class DatasetRelease(models.Model):
     def __str__(self) -> str:
         return f"{self.campaign} release {self.number}: {self.name}"
 
+    @property
+    def is_published(self) -> bool:
+        """A release is public when its campaign is published (`campaigns_visible_to`)."""
+        return self.campaign.published
+
 
 class ReleaseRow(models.Model):
     """One figure as it stood in a release; the columns are the dataset export's. Text columns
@@ -423,6 +440,7 @@ class ReleaseRow(models.Model):
     figure_id = models.BigIntegerField()
     campaign_id = models.BigIntegerField()
     campaign_title = models.CharField(max_length=200)
+    synthetic = models.BooleanField(default=False)
     force_slug = models.CharField(max_length=50)
     force_name = models.CharField(max_length=120)
     country = models.CharField(max_length=40)

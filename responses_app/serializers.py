@@ -163,6 +163,14 @@ class FigureSerializer(serializers.ModelSerializer):
     )
     unit = serializers.ChoiceField(choices=Unit.choices, required=False, default=Unit.INSTANCES)
     raw = serializers.CharField(max_length=100, trim_whitespace=True)
+    reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="When correcting a value: why it changed. Kept with the figure's history "
+        "and listed in the next release's changes.",
+    )
     status = serializers.ChoiceField(choices=ValueStatus.choices, read_only=True)
     entered_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     verified_by = serializers.SlugRelatedField(
@@ -185,6 +193,7 @@ class FigureSerializer(serializers.ModelSerializer):
             "owner",
             "unit",
             "raw",
+            "reason",
             "status",
             "low",
             "high",
@@ -216,7 +225,7 @@ class FigureSerializer(serializers.ModelSerializer):
             )
         if self.instance is not None and not isinstance(self.instance, list):
             # Once entered, a figure's cell is fixed: correct its value, or delete it.
-            editable = {"raw", "note"}
+            editable = {"raw", "note", "reason"}
             for name, field in fields.items():
                 if name not in editable:
                     field.read_only = True

@@ -364,12 +364,22 @@ def figure_verify(*, figure: Figure, user: AbstractBaseUser) -> Figure:
     return figure
 
 
+# The history table keeps a correction's reason in a column of this width (simple_history).
+REASON_LENGTH = 100
+
+
 def figure_correct(
-    *, figure: Figure, raw: str, user: AbstractBaseUser, note: str | None = None
+    *, figure: Figure, raw: str, user: AbstractBaseUser, note: str | None = None, reason: str = ""
 ) -> Figure:
-    """Replace the value. The old one stays in the history; the corrected figure needs a second
-    person again, so its verification and any disagreement are cleared."""
+    """Replace the value. The old one stays in the history with the reason for the change,
+    which the next release lists beside the figure; the corrected figure needs a second person
+    again, so its verification and any disagreement are cleared."""
     parsed = figure_check_value(figure=figure, raw=raw)
+    reason = reason.strip()
+    if len(reason) > REASON_LENGTH:
+        raise ValidationError(
+            {"reason": f"Give the reason in at most {REASON_LENGTH} characters ({len(reason)})."}
+        )
     figure.raw, figure.status, figure.low, figure.high = (
         str(raw).strip(),
         parsed.status,
@@ -382,6 +392,7 @@ def figure_correct(
     figure.verified, figure.verified_by = False, None
     figure.disputed, figure.disputed_raw, figure.disputed_by = False, "", None
     figure._history_user = user
+    figure._change_reason = reason or None
     with transaction.atomic():
         figure.full_clean()
         figure.save()

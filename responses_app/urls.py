@@ -19,7 +19,7 @@ urlpatterns = [
     path("dataset/", dataset_api.DatasetView.as_view(), name="dataset"),
     path(
         "releases/<int:release_id>/dataset/",
-        dataset_api.DatasetView.as_view(),
+        dataset_api.ReleaseDatasetView.as_view(),
         name="release-dataset",
     ),
     *router.urls,

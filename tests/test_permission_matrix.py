@@ -3,8 +3,9 @@
 The world (tests/api_world.py) is one unpublished campaign of `owner`, with a request, a
 response, a document, a figure, a release, a reminder and a token. The rules the table follows:
 
-- no credentials: 401, except the schema and its docs, which are public (and the reports that
-  FOI_PUBLIC_ENDPOINTS names; by default none);
+- no credentials: 401, except the schema and its docs, which are public, and the reads that
+  FOI_PUBLIC_ENDPOINTS names (by default the releases: the list answers 200, empty here, and
+  the world's release, of an unpublished campaign, 404 like anything unpublished);
 - a method the endpoint does not have: 405, once the caller is signed in and, where the view
   checks roles (campaigns, requests, responses, figures, releases), has a role that may write
   there; a role that may not write gets 403 first;
@@ -236,13 +237,14 @@ TABLE = [
     ("/api/v1/dataset/", "GET", None, (401, 200, 200, 200, 200, 200)),
     (f"/api/v1/dataset/?{OF_THE_CAMPAIGN}", "GET", None, (401, 400, 200, 400, 200, 200)),
     ("/api/v1/dataset/", UNSAFE, None, (401, 405, 405, 405, 405, 405)),
-    # Releases: researchers freeze their team's campaigns; readers as for the campaign.
-    ("/api/v1/releases/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    # Releases: researchers freeze their team's campaigns; readers as for the campaign, and
+    # anyone for a published campaign's (the world's is unpublished).
+    ("/api/v1/releases/", "GET", None, (200, 200, 200, 200, 200, 200)),
     ("/api/v1/releases/", "POST", RELEASE, (401, 403, 201, 400, 403, 201)),
     ("/api/v1/releases/", "PUT PATCH DELETE", None, (401, 403, 405, 405, 403, 405)),
-    ("/api/v1/releases/{release}/", "GET", None, (401, 404, 200, 404, 200, 200)),
+    ("/api/v1/releases/{release}/", "GET", None, (404, 404, 200, 404, 200, 200)),
     ("/api/v1/releases/{release}/", UNSAFE, None, (401, 403, 405, 405, 403, 405)),
-    ("/api/v1/releases/{release}/dataset/", "GET", None, (401, 404, 200, 404, 200, 200)),
+    ("/api/v1/releases/{release}/dataset/", "GET", None, (404, 404, 200, 404, 200, 200)),
     ("/api/v1/releases/{release}/dataset/", UNSAFE, None, (401, 405, 405, 405, 405, 405)),
     # API tokens: everyone signed in manages their own; another's token is a 404, even to staff.
     ("/api/v1/tokens/", "GET", None, (401, 200, 200, 200, 200, 200)),

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from web.views import campaigns, figures, requests
+from web.views import campaigns, figures, releases, requests
 
 app_name = "web"
 
@@ -24,4 +24,26 @@ urlpatterns = [
     path("campaigns/<int:pk>/", campaigns.board, name="board"),
     path("campaigns/<int:pk>/figures/", figures.figures, name="figures"),
     path("requests/<int:pk>/", requests.request_page, name="request"),
+    # A release's page and files: public when its campaign is published; the address is the
+    # one its citation gives, so it never changes.
+    path(
+        "campaigns/<int:campaign>/releases/<int:number>/",
+        releases.release_page,
+        name="release",
+    ),
+    path(
+        "campaigns/<int:campaign>/releases/<int:number>/data.csv",
+        releases.release_data_csv,
+        name="release-csv",
+    ),
+    path(
+        "campaigns/<int:campaign>/releases/<int:number>/data.json",
+        releases.release_data_json,
+        name="release-json",
+    ),
+    path(
+        "campaigns/<int:campaign>/releases/<int:number>/datapackage.json",
+        releases.release_datapackage_json,
+        name="release-datapackage",
+    ),
 ]

@@ -48,10 +48,32 @@ def test_a_researcher_finds_the_overdue_forces_and_the_headline_share(page, scre
     page.set_viewport_size({"width": 1280, "height": 860})
 
     page.get_by_role("link", name="Figures", exact=True).click()
-    assert page.locator(".headline-share").inner_text() == "52%"
-    assert "9,477 instances where the platform was known" in page.locator("#headline").inner_text()
+    assert page.locator(".headline-share").inner_text() == "Between 51.0% and 52.1%"
+    assert "(midpoint estimate 51.5%" in page.locator("#headline").inner_text()
+    assert "9,477 counted exactly" in page.locator("#totals").inner_text()
     assert "Synthetic data." in page.locator(".synthetic-note").inner_text()
     screenshot(page, "figures")
+    page.set_viewport_size(PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # Chart text as drawn on a phone, and any label that sticks out of its chart.
+    drawn = page.evaluate(CHART_TEXT)
+    assert min(drawn["sizes"]) >= 12, drawn["sizes"]
+    assert drawn["outside"] == []
+
+
+CHART_TEXT = """() => {
+  const sizes = [], outside = [];
+  for (const svg of document.querySelectorAll("figure.chart svg")) {
+    const box = svg.getBoundingClientRect();
+    const scale = box.width / svg.viewBox.baseVal.width;
+    for (const text of svg.querySelectorAll("text")) {
+      sizes.push(parseFloat(getComputedStyle(text).fontSize) * scale);
+      const own = text.getBoundingClientRect();
+      if (own.left < box.left - 0.5 || own.right > box.right + 0.5) outside.push(text.textContent);
+    }
+  }
+  return {sizes, outside};
+}"""
 
 
 def test_recording_an_event_through_the_page_moves_the_deadline(page, live_server, screenshot):

@@ -164,3 +164,29 @@ def hand_checked(campaign, owner, data_entry):
     respond("sussex", "refused", exemptions=["s12"])
     respond("dorset", "not_held")
     return campaign
+
+
+# A campaign whose suppressed cells all sit on platforms Meta does not own, so the share of the
+# exact cells (60 of 100 = 60%) lies outside the interval the suppressed cells allow. Worked out
+# in test_aggregates.py; the figures page test enters the same cells.
+SUPPRESSED_ELSEWHERE = {
+    "kent": [
+        ("instagram", "40"),
+        ("whatsapp", "12"),
+        ("snapchat", "30"),
+        ("twitch", "*"),
+        ("online-gaming", "<5"),
+    ],
+    "essex": [("facebook-or-messenger", "8"), ("tiktok", "10"), ("kik", "*")],
+}
+
+
+@pytest.fixture
+def suppressed_elsewhere(campaign, owner, data_entry):
+    requests = send(campaign, owner, list(SUPPRESSED_ELSEWHERE), dt.date(2020, 11, 2))
+    for slug, cells in SUPPRESSED_ELSEWHERE.items():
+        response = services.response_record(
+            request=requests[slug], received_on=ANSWERED_ON, outcome="granted", user=data_entry
+        )
+        figures_enter(response, data_entry, cells)
+    return campaign

@@ -17,13 +17,25 @@ Seven forces asked (time is frozen on 11 January 2021 by this folder's conftest)
 '*' and '<5' are 1..4 (threshold 5). By platform, (reported, low, high, figures, forces):
 instagram (11, 12, 15, 3, 3): 10 + [1..4] + 1; facebook (0, 1, 4, 1, 1); snapchat (6, 6, 6, 2, 2);
 whatsapp (20, 20, 20, 1, 1); facebook-messenger (3, 3, 3, 1, 1).
-Total where the platform was recorded: reported 40, low 42, high 48, 8 figures, 3 forces.
-Not recorded: reported 7, low 8 (7 + 1), high 11 (7 + 4).
-Instagram's share: 11/40 = 0.275; lowest 12/(12 + 48 - 15) = 12/45 = 0.2667; highest
-15/(15 + 42 - 12) = 15/45 = 0.3333.
+Midpoints, (low + high) / 2: instagram 13.5, facebook 2.5, snapchat 6, whatsapp 20, messenger 3;
+so by size: whatsapp, instagram, snapchat, messenger, facebook.
+Total where the platform was recorded: reported 40, low 42, high 48 (midpoint 45), 8 figures, 3
+forces. Not recorded: reported 7, low 8 (7 + 1), high 11 (7 + 4), midpoint 9.5.
+Shares are rounded half up to three places from the exact fraction. Instagram's lowest
+12/(12 + 48 - 15) = 12/45 = 0.26667 -> 0.267; highest 15/(15 + 42 - 12) = 15/45 = 0.33333 ->
+0.333; midpoint (12 + 15)/(42 + 48) = 27/90 = 0.3.
 By owner: meta = instagram + facebook + whatsapp + messenger = (34, 36, 42, 6 figures, 3 forces),
-share 34/40 = 0.85, lowest 36/(36 + 48 - 42) = 36/42 = 0.8571, highest 42/(42 + 42 - 36) =
-42/48 = 0.875; snap = (6, 6, 6, 2, 2), share 0.15, lowest 6/48 = 0.125, highest 6/42 = 0.1429.
+lowest 36/(36 + 48 - 42) = 36/42 = 0.85714 -> 0.857, highest 42/(42 + 42 - 36) = 42/48 = 0.875,
+midpoint 78/90 = 0.86667 -> 0.867; snap = (6, 6, 6, 2, 2), lowest 6/48 = 0.125, highest 6/42 =
+0.14286 -> 0.143, midpoint 12/90 = 0.13333 -> 0.133.
+
+Within each force (force,platform): Kent's named cells are instagram 10, facebook 1..4, snapchat 5,
+together 16..19. Kent/instagram: lowest 10/(10 + 19 - 10) = 10/19 = 0.52632 -> 0.526, highest
+10/(10 + 16 - 10) = 10/16 = 0.625, midpoint 20/35 = 0.57143 -> 0.571 (of the national total:
+10/48 = 0.20833 -> 0.208, 10/42 = 0.23810 -> 0.238, 20/90 = 0.22222 -> 0.222). Kent/facebook:
+lowest 1/(1 + 15) = 0.0625 exactly -> 0.063 (half up), highest 4/19 = 0.21053 -> 0.211, midpoint
+5/35 = 0.14286 -> 0.143. Kent/snapchat: 5/19 = 0.26316 -> 0.263, 5/16 = 0.3125 -> 0.313 (half up),
+10/35 = 0.28571 -> 0.286. Surrey's two cells of 1 are half each.
 """
 
 from __future__ import annotations
@@ -49,27 +61,37 @@ def by_key(answer, dimension):
 def test_it_groups_by_platform_with_intervals_and_shares(client_for, owner, hand_checked):
     answer = aggregates(client_for(owner), campaign=hand_checked.pk, group_by="platform")
     groups = by_key(answer, "platform")
-    assert list(groups) == ["facebook", "facebook-messenger", "instagram", "snapchat", "whatsapp"]
+    assert list(groups) == ["whatsapp", "instagram", "snapchat", "facebook-messenger", "facebook"]
     counts = {
-        slug: (g["reported"], g["low"], g["high"], g["figures"], g["forces"])
+        slug: (g["reported"], g["low"], g["high"], g["midpoint"], g["figures"], g["forces"])
         for slug, g in groups.items()
     }
     assert counts == {
-        "instagram": (11, 12, 15, 3, 3),
-        "facebook": (0, 1, 4, 1, 1),
-        "snapchat": (6, 6, 6, 2, 2),
-        "whatsapp": (20, 20, 20, 1, 1),
-        "facebook-messenger": (3, 3, 3, 1, 1),
+        "instagram": (11, 12, 15, 13.5, 3, 3),
+        "facebook": (0, 1, 4, 2.5, 1, 1),
+        "snapchat": (6, 6, 6, 6, 2, 2),
+        "whatsapp": (20, 20, 20, 20, 1, 1),
+        "facebook-messenger": (3, 3, 3, 3, 1, 1),
     }
     instagram = groups["instagram"]
-    assert (instagram["share"], instagram["share_low"], instagram["share_high"]) == (
-        0.275,
-        0.2667,
-        0.3333,
+    assert (instagram["share_low"], instagram["share_midpoint"], instagram["share_high"]) == (
+        0.267,
+        0.3,
+        0.333,
     )
+    assert "share" not in instagram
+    assert instagram["share_within_first_midpoint"] is None and answer["share_within"] is None
     assert instagram["label"] == {"platform": "Instagram"}
-    assert answer["total"] == {"reported": 40, "low": 42, "high": 48, "figures": 8, "forces": 3}
-    assert answer["not_recorded"] == {"reported": 7, "low": 8, "high": 11}
+    assert answer["total"] == {
+        "reported": 40,
+        "low": 42,
+        "high": 48,
+        "midpoint": 45,
+        "figures": 8,
+        "forces": 3,
+    }
+    assert answer["not_recorded"] == {"reported": 7, "low": 8, "high": 11, "midpoint": 9.5}
+    assert (answer["synthetic"], answer["ordering"]) == (False, "-midpoint")
 
 
 def test_it_groups_by_owner(client_for, owner, hand_checked):
@@ -84,9 +106,9 @@ def test_it_groups_by_owner(client_for, owner, hand_checked):
         6,
         3,
     )
-    assert (meta["share"], meta["share_low"], meta["share_high"]) == (0.85, 0.8571, 0.875)
+    assert (meta["share_low"], meta["share_midpoint"], meta["share_high"]) == (0.857, 0.867, 0.875)
     assert (snap["reported"], snap["low"], snap["high"]) == (6, 6, 6)
-    assert (snap["share"], snap["share_low"], snap["share_high"]) == (0.15, 0.125, 0.1429)
+    assert (snap["share_low"], snap["share_midpoint"], snap["share_high"]) == (0.125, 0.133, 0.143)
     assert set(groups) == {"meta", "snap"}
 
 
@@ -118,6 +140,81 @@ def test_two_dimensions_split_each_force_by_platform(client_for, owner, hand_che
     }
 
 
+def test_two_dimensions_give_each_cells_share_within_its_first_dimension(
+    client_for, owner, hand_checked
+):
+    answer = aggregates(client_for(owner), campaign=hand_checked.pk, group_by="force,platform")
+    assert answer["share_within"] == "force"
+    within = {
+        (g["key"]["force"], g["key"]["platform"]): tuple(
+            g[f"share_within_first_{end}"] for end in ("low", "midpoint", "high")
+        )
+        for g in answer["groups"]
+    }
+    assert within[("kent", "instagram")] == (0.526, 0.571, 0.625)
+    assert within[("kent", "facebook")] == (0.063, 0.143, 0.211)
+    assert within[("kent", "snapchat")] == (0.263, 0.286, 0.313)
+    assert within[("surrey", "instagram")] == within[("surrey", "snapchat")] == (0.5, 0.5, 0.5)
+    kent_instagram = next(
+        g for g in answer["groups"] if g["key"] == {"force": "kent", "platform": "instagram"}
+    )
+    # The share of the national total stays beside it, under its own name.
+    assert (
+        kent_instagram["share_low"],
+        kent_instagram["share_midpoint"],
+        kent_instagram["share_high"],
+    ) == (0.208, 0.222, 0.238)
+
+
+ESSEX_KENT_SURREY = {
+    "-midpoint": [
+        ("essex", "whatsapp"),
+        ("kent", "instagram"),
+        ("kent", "snapchat"),
+        ("essex", "facebook-messenger"),
+        # Both 2.5: in the order of their labels, Essex Police before Kent Police.
+        ("essex", "instagram"),
+        ("kent", "facebook"),
+        ("surrey", "instagram"),
+        ("surrey", "snapchat"),
+    ],
+    "label": [
+        ("essex", "facebook-messenger"),
+        ("essex", "instagram"),
+        ("essex", "whatsapp"),
+        ("kent", "facebook"),
+        ("kent", "instagram"),
+        ("kent", "snapchat"),
+        ("surrey", "instagram"),
+        ("surrey", "snapchat"),
+    ],
+    "reported": [
+        ("essex", "instagram"),
+        ("kent", "facebook"),
+        ("surrey", "instagram"),
+        ("surrey", "snapchat"),
+        ("essex", "facebook-messenger"),
+        ("kent", "snapchat"),
+        ("kent", "instagram"),
+        ("essex", "whatsapp"),
+    ],
+}
+
+
+@pytest.mark.parametrize("ordering", [None, "label", "-label", "reported"])
+def test_groups_come_largest_first_unless_another_ordering_is_asked(
+    client_for, owner, hand_checked, ordering
+):
+    params = {"campaign": hand_checked.pk, "group_by": "force,platform"}
+    if ordering:
+        params["ordering"] = ordering
+    answer = aggregates(client_for(owner), **params)
+    order = [(g["key"]["force"], g["key"]["platform"]) for g in answer["groups"]]
+    expected = {**ESSEX_KENT_SURREY, "-label": ESSEX_KENT_SURREY["label"][::-1]}
+    assert order == expected[ordering or "-midpoint"]
+    assert answer["ordering"] == (ordering or "-midpoint")
+
+
 def test_filters_narrow_the_rows_and_the_coverage(client_for, owner, hand_checked):
     answer = aggregates(
         client_for(owner),
@@ -127,23 +224,47 @@ def test_filters_narrow_the_rows_and_the_coverage(client_for, owner, hand_checke
         owner="meta",
     )
     # Kent's instagram 10 and facebook *, Essex's instagram <5, whatsapp 20 and messenger 3.
-    assert answer["total"] == {"reported": 33, "low": 35, "high": 41, "figures": 5, "forces": 2}
+    assert answer["total"] == {
+        "reported": 33,
+        "low": 35,
+        "high": 41,
+        "midpoint": 38,
+        "figures": 5,
+        "forces": 2,
+    }
     assert answer["coverage"]["asked"] == 2
 
 
 def test_the_method_states_the_denominator(client_for, owner, hand_checked):
     method = aggregates(client_for(owner), campaign=hand_checked.pk, group_by="platform")["method"]
-    assert "Shares are of the 40 instances where the platform was recorded" in method
-    assert "(8 figures from 3 forces)" in method
-    assert "7 instances with no platform recorded (between 8 and 11" in method
+    assert (
+        "Shares are of the instances where the platform was recorded, not of all instances: "
+        "between 42 and 48 (40 counted exactly), in 8 figures from 3 forces. The instances "
+        "with no platform recorded, between 8 and 11 (7 counted exactly), are left out"
+    ) in method
+    assert "rounded once, half up, to 3 decimal places" in method
     assert "SYNTHETIC" not in method
+
+
+def test_the_method_speaks_of_one_force_and_of_counts_with_no_interval(
+    client_for, owner, hand_checked
+):
+    method = aggregates(
+        client_for(owner), campaign=hand_checked.pk, group_by="platform", force="surrey"
+    )["method"]
+    assert (
+        "Shares are of the instances where the platform was recorded, not of all instances: 2, "
+        "in 2 figures from 1 force. The instances with no platform recorded, 0, are left out"
+    ) in method
+    assert "between 2 and 2" not in method and "1 forces" not in method
 
 
 def test_a_synthetic_campaign_says_so(client_for, owner, hand_checked):
     hand_checked.synthetic_data = True
     hand_checked.save()
-    method = aggregates(client_for(owner), campaign=hand_checked.pk, group_by="platform")["method"]
-    assert method.startswith("The per-force figures of this campaign are SYNTHETIC")
+    answer = aggregates(client_for(owner), campaign=hand_checked.pk, group_by="platform")
+    assert answer["method"].startswith("The per-force figures of this campaign are SYNTHETIC")
+    assert answer["synthetic"] is True
 
 
 def test_verified_only_counts_confirmedfigures_enter(client_for, owner, staff, hand_checked):
@@ -156,7 +277,14 @@ def test_verified_only_counts_confirmedfigures_enter(client_for, owner, staff, h
     answer = aggregates(
         client_for(owner), campaign=hand_checked.pk, group_by="platform", verified="true"
     )
-    assert answer["total"] == {"reported": 10, "low": 10, "high": 10, "figures": 1, "forces": 1}
+    assert answer["total"] == {
+        "reported": 10,
+        "low": 10,
+        "high": 10,
+        "midpoint": 10,
+        "figures": 1,
+        "forces": 1,
+    }
 
 
 @pytest.mark.parametrize(
@@ -182,6 +310,12 @@ def test_verified_only_counts_confirmedfigures_enter(client_for, owner, staff, h
             "No campaign 999999 that you can see.",
         ),
         ({"group_by": "platform", "unit": "pounds"}, "unit", '"pounds" is not a valid choice.'),
+        (
+            {"group_by": "platform", "ordering": "size"},
+            "ordering",
+            "Unknown ordering 'size'. Allowed: -midpoint, midpoint, -low, low, -high, high, "
+            "-reported, reported, -label, label.",
+        ),
         (
             {"group_by": "platform", "country": "France"},
             "country",
@@ -235,3 +369,47 @@ def test_its_query_count_does_not_grow_with_rows(
 # The caller's roles, the campaign asked for, whether it is synthetic, the grouped query (which
 # also gives the not-recorded remainder and the totals) and the coverage query.
 QUERIES = 5
+
+
+def test_the_point_lies_inside_its_interval_when_suppression_sits_on_other_platforms(
+    client_for, owner, suppressed_elsewhere
+):
+    """Kent: instagram 40, whatsapp 12, snapchat 30, twitch *, online gaming <5; Essex: facebook
+    or messenger 8, tiktok 10, kik *. Meta = 40 + 12 + 8 = 60, all exact; the others are 30 + 10
+    exact and three cells of 1..4, so the total is reported 100, low 103, high 112.
+    The old point, 60/100 = 0.6, is outside Meta's interval: lowest 60/(60 + 52) = 60/112 =
+    0.53571 -> 0.536, highest 60/(60 + 43) = 60/103 = 0.58252 -> 0.583. The midpoint, 120/215 =
+    0.55814 -> 0.558, is inside. Online gaming has no owner: 1..4, midpoint 2.5, lowest
+    1/(1 + 108) = 0.00917 -> 0.009, highest 4/(4 + 102) = 0.03774 -> 0.038, midpoint 5/215 =
+    0.02326 -> 0.023; it sorts after Amazon and Kik (also 2.5) by its label."""
+    answer = aggregates(client_for(owner), campaign=suppressed_elsewhere.pk, group_by="owner")
+    owners = [(g["key"]["owner"], g["label"]["owner"]) for g in answer["groups"]]
+    assert owners == [
+        ("meta", "Meta Platforms (Facebook, Inc. until 2021)"),
+        ("snap", "Snap Inc."),
+        ("bytedance", "ByteDance"),
+        ("amazon", "Amazon"),
+        ("kik", "Kik"),
+        (None, "No owner on record"),
+    ]
+    meta, nobody = answer["groups"][0], answer["groups"][-1]
+    assert (meta["reported"], meta["low"], meta["high"], meta["midpoint"]) == (60, 60, 60, 60)
+    assert (meta["share_low"], meta["share_midpoint"], meta["share_high"]) == (0.536, 0.558, 0.583)
+    assert not meta["share_low"] <= 60 / 100 <= meta["share_high"]
+    assert (nobody["reported"], nobody["low"], nobody["high"], nobody["midpoint"]) == (0, 1, 4, 2.5)
+    assert (nobody["share_low"], nobody["share_midpoint"], nobody["share_high"]) == (
+        0.009,
+        0.023,
+        0.038,
+    )
+    assert answer["total"] == {
+        "reported": 100,
+        "low": 103,
+        "high": 112,
+        "midpoint": 107.5,
+        "figures": 8,
+        "forces": 2,
+    }
+    for group in answer["groups"]:
+        assert group["low"] <= group["midpoint"] <= group["high"]
+        assert group["share_low"] <= group["share_midpoint"] <= group["share_high"]

@@ -183,7 +183,7 @@ def test_percentiles_interpolate_between_the_nearest_ranks(values, fraction, exp
 
 
 def test_shares_round_half_up_from_the_exact_fraction():
-    # 1/32 = 0.03125 exactly: half up gives 0.0313 (half to even would give 0.0312).
-    assert Share(1, 32).share == Decimal("0.0313")
+    # 1/16 = 0.0625 exactly: half up gives 0.063 (half to even would give 0.062).
+    assert Share(1, 16).share == Decimal("0.063")
     assert Share(0, 0).share is None
     assert share_of([True, False, None, True]) == Share(2, 3)

@@ -7,9 +7,10 @@ import io
 import json
 
 import pytest
-from rest_framework.throttling import ScopedRateThrottle
+from django.core.cache import cache
+from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 
-from responses_app import services
+from responses_app import releases, services
 from responses_app.dataset import COLUMNS
 from responses_app.models import DatasetRelease, Figure
 
@@ -115,7 +116,14 @@ def test_a_release_freezes_the_dataset_against_later_corrections(
         "/api/v1/aggregates/", {"release": release["id"], "group_by": "platform"}
     ).json()
     assert live["total"]["reported"] == 40 - 10 + 100
-    assert frozen["total"] == {"reported": 40, "low": 42, "high": 48, "figures": 8, "forces": 3}
+    assert frozen["total"] == {
+        "reported": 40,
+        "low": 42,
+        "high": 48,
+        "midpoint": 45,
+        "figures": 8,
+        "forces": 3,
+    }
     assert frozen["release"] == release["id"]
     assert frozen["coverage"]["refused"]["exemptions"] == {"s12": 1}
 
@@ -169,7 +177,6 @@ def test_anonymous_callers_get_401_unless_a_setting_makes_a_report_public(
     hand_checked.save()
     assert client.get("/api/v1/aggregates/", params).json()["total"]["reported"] == 40
     assert client.get("/api/v1/dataset/", {"campaign": hand_checked.pk}).status_code == 401
-    assert client.get("/api/v1/releases/").status_code == 401
 
 
 @pytest.fixture
@@ -202,3 +209,39 @@ def test_a_bad_filter_on_the_csv_export_answers_in_the_json_error_shape(client_f
     assert response["Content-Type"] == "application/json"
     assert response.json()["errors"][0]["field"] == "platform"
     assert response.json()["errors"][0]["message"].startswith("Unknown: myspace. Allowed: ")
+
+
+def test_anyone_reads_a_published_campaigns_releases_and_nothing_unpublished(
+    client, owner, hand_checked
+):
+    release = releases.release_create(campaign=hand_checked, name="Press release", user=owner)
+    assert client.get("/api/v1/releases/").json()["results"] == []
+    assert client.get(f"/api/v1/releases/{release.pk}/").status_code == 404
+    assert client.get(f"/api/v1/releases/{release.pk}/dataset/").status_code == 404
+    assert client.post("/api/v1/releases/", {"campaign": hand_checked.pk}).status_code == 401
+    hand_checked.published = True
+    hand_checked.save()
+    [listed] = client.get("/api/v1/releases/").json()["results"]
+    assert {key: listed[key] for key in ("id", "number", "published", "synthetic", "sha256")} == {
+        "id": release.pk,
+        "number": 1,
+        "published": True,
+        "synthetic": False,
+        "sha256": release.sha256,
+    }
+    assert listed["page_url"] == f"/campaigns/{hand_checked.pk}/releases/1/"
+    rows = read_csv(client.get(listed["dataset_url"]))
+    assert len(rows) == 11 and {row["synthetic"] for row in rows} == {"False"}
+    # The live reports stay signed-in only unless the setting names them.
+    assert client.get("/api/v1/dataset/", {"campaign": hand_checked.pk}).status_code == 401
+
+
+def test_anonymous_readers_have_a_budget_of_their_own(client, client_for, owner, monkeypatch):
+    cache.clear()
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "2/minute"})
+    answers = [client.get("/api/v1/releases/") for _ in range(3)]
+    assert [answer.status_code for answer in answers] == [200, 200, 429]
+    assert 0 < int(answers[-1]["Retry-After"]) <= 60
+    # A signed-in caller is held to the budget of signed-in callers, not to this one.
+    assert client_for(owner).get("/api/v1/releases/").status_code == 200
+    cache.clear()

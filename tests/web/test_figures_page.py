@@ -1,4 +1,12 @@
-"""The figures page: shares of instances where the platform was known, with intervals."""
+"""The figures page: shares of instances where the platform was known, as intervals.
+
+Kent's answer (the `figures_url` campaign): instagram 45, whatsapp 10, snapchat 45, twitch '*'
+(1..4), not recorded 7. Where the platform was known: 100 exact, 101..104 in all, midpoint
+102.5. Meta (instagram + whatsapp) = 55 exactly: lowest 55/(55 + 49) = 55/104 = 0.52885 ->
+52.9%, highest 55/(55 + 46) = 55/101 = 0.54455 -> 54.5%, midpoint 110/205 = 0.53659 -> 53.7%;
+the exact cells alone give 55/100 = 55.0%. Twitch: 1..4, lowest 1/(1 + 100) = 0.0099 -> 1.0%,
+highest 4/(4 + 100) = 0.03846 -> 3.8%, midpoint 5/205 = 0.02439 -> 2.4%.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 
 from responses_app.models import Figure, OffenceCategory, Platform
 from responses_app.services import figure_enter, response_record
+from tests.responses_app.conftest import SUPPRESSED_ELSEWHERE
 
 H1 = (dt.date(2019, 10, 1), dt.date(2020, 3, 31))
 
@@ -56,18 +65,45 @@ def _text(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
-def test_it_shows_the_headline_share_of_instances_where_the_platform_was_known(
+def test_it_leads_with_the_interval_and_names_the_exact_cells_figure(
     figures_url, browser_for, owner
 ):
     html = browser_for(owner).get(figures_url).content.decode()
     text = _text(html)
-    assert re.search(r'class="headline-share">55%<', html)
-    assert "of the 100 instances where the platform was known" in text
-    assert "(55 instances; 0.5500 as a fraction, between 0.5288 and 0.5446 " in text
-    assert "Not recorded, left out of every share: 7 (between 7 and 7)" in text
+    assert re.search(r'class="headline-share">Between 52.9% and 54.5%<', html)
     assert (
-        "between 100 and 100" not in text and "(between 101 and 104 with suppressed cells)" in text
+        "of the instances where the platform was known were on platforms owned by Meta "
+        "Platforms (Facebook, Inc. until 2021) (midpoint estimate 53.7%, each suppressed cell "
+        "counted at the middle of its range)."
+    ) in text
+    assert (
+        "Counted from the exact cells alone, as a reader adding up the forces' tables would: "
+        "55 of 100 instances (55.0%)."
+    ) in text
+    assert (
+        "Instances where the platform was known: between 101 and 104 (midpoint 102.5); 100 "
+        "counted exactly. Not recorded, left out of every share: 7."
+    ) in text
+    assert "between 7 and 7" not in text
+
+
+def test_a_suppressed_cell_is_never_written_or_drawn_as_zero(figures_url, browser_for, owner):
+    html = browser_for(owner).get(figures_url).content.decode()
+    text = _text(html)
+    assert "Twitch between 1.0% and 3.8% 2.4% between 1 and 4 none given exactly" in text, (
+        "the platform table's Twitch row"
     )
+    twitch_bar = re.search(r">Twitch</text>(.*?)</g>", html, re.S).group(1)
+    assert 'class="range"' in twitch_bar and ">1.0\u20133.8%</text>" in twitch_bar
+    assert "0.0%" not in text
+
+
+def test_coverage_names_the_forces_and_counts_one_force_as_one(figures_url, browser_for, owner):
+    text = _text(browser_for(owner).get(figures_url).content.decode())
+    assert "Coverage of the 1 force asked" in text
+    assert "Answered with figures 1 Kent Police" in text
+    assert "in 4 figures from 1 force." in text
+    assert "1 forces" not in text and "kent," not in text
 
 
 def test_it_says_the_figures_are_synthetic_and_links_the_dataset(figures_url, browser_for, owner):
@@ -116,3 +152,39 @@ def test_the_admin_says_which_figures_are_synthetic(figures_url, browser_for, st
     campaign.synthetic_data = False
     campaign.save()
     assert "Synthetic data" not in client.get("/admin/responses_app/figure/").content.decode()
+
+
+def test_refusals_are_named_in_words(
+    enter_figures, send_to, data_entry, figures_url, browser_for, owner
+):
+    """Two refusals: Sussex under s.12 and Jersey under its Article 16, both the cost limit."""
+    for slug, code in [("sussex", "s12"), ("jersey", "art16")]:
+        response_record(
+            request=send_to(slug)[slug],
+            received_on=dt.date(2021, 2, 1),
+            outcome="refused",
+            exemptions=[code],
+            user=data_entry,
+        )
+    text = _text(browser_for(owner).get(figures_url).content.decode())
+    assert (
+        "Refusals cited: Art 16 cost of compliance exceeds the limit (1 force); "
+        "s.12 cost of compliance exceeds the appropriate limit (1 force)."
+    ) in text
+    assert "Refused 2 States of Jersey Police, Sussex Police" in text
+
+
+def test_the_headline_falls_inside_its_interval_when_suppression_sits_elsewhere(
+    campaign, enter_figures, browser_for, owner
+):
+    """The cells of tests/responses_app/conftest.py SUPPRESSED_ELSEWHERE (worked out in
+    test_aggregates.py): Meta 60 exact of 100 exact, 103..112 in all. The old headline said 60%,
+    outside 53.6%..58.3%; the page now leads with the interval and its midpoint 55.8%."""
+    for force, cells in SUPPRESSED_ELSEWHERE.items():
+        enter_figures(force, dict(cells))
+    html = browser_for(owner).get(f"/campaigns/{campaign.pk}/figures/").content.decode()
+    text = _text(html)
+    assert re.search(r'class="headline-share">Between 53.6% and 58.3%<', html)
+    assert "(midpoint estimate 55.8%" in text
+    assert "60 of 100 instances (60.0%)" in text
+    assert "No owner on record between 0.9% and 3.8% 2.3% between 1 and 4" in text

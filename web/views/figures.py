@@ -8,25 +8,33 @@ from django.urls import reverse
 from django.utils import timezone
 
 from requests_app.selectors import campaigns_visible_to
+from responses_app.releases import releases_visible_to
 from web.access import signed_in
-from web.charts import count_chart, coverage_chart, percent, share_chart
-from web.figure_summary import figures_summary
+from web.charts import count_chart, coverage_chart, share_chart
+from web.figure_summary import FiguresSummary, figures_summary
+
+
+def figures_context(summary: FiguresSummary) -> dict:
+    """What the figures body template draws, for a campaign's page and a release's alike."""
+    headline = summary.headline
+    return {
+        "summary": summary,
+        "headline": headline,
+        "platform_chart": share_chart(summary.platforms),
+        "owner_chart": share_chart(summary.owners, highlight=headline and headline.slug),
+        "force_chart": count_chart(summary.forces),
+        "coverage_chart": coverage_chart(summary.coverage, summary.asked),
+    }
 
 
 @signed_in
 def figures(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(campaigns_visible_to(request.user), pk=pk)
     summary = figures_summary(user=request.user, campaign=campaign, today=timezone.localdate())
-    headline = summary.headline
     context = {
         "campaign": campaign,
-        "summary": summary,
-        "headline": headline,
-        "headline_share": percent(headline["share"], 0) if headline else None,
-        "platform_chart": share_chart(summary.platforms),
-        "owner_chart": share_chart(summary.owners, highlight=headline and headline["slug"]),
-        "force_chart": count_chart(summary.forces),
-        "coverage_chart": coverage_chart(summary.coverage, summary.asked),
+        **figures_context(summary),
         "dataset_url": f"{reverse('dataset')}?campaign={campaign.pk}",
+        "releases": releases_visible_to(request.user).filter(campaign=campaign).order_by("-number"),
     }
     return render(request, "web/figures.html", context)
