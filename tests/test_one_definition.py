@@ -178,9 +178,8 @@ ONE_HOME = {
     r'"=",\s*"\+",\s*"-",\s*"@"': "core/spreadsheet_cells.py",
     r"ownership\.covers\(": "responses_app/models.py",
     r"Status\.SENT:\s*Clock|\"due_on\",\s*\"answer\"": "requests_app/status.py",
-    # A share becomes a percentage, or is rounded, in one place: one rounding rule everywhere.
-    # A share turned into a percentage or rounded (a reader showing a cell as the force formatted
-    # it, "12%", is not a share).
+    # A share becomes a percentage, or is rounded, in one place: one rounding rule everywhere (a
+    # reader showing a cell as the force formatted it, "12%", is not a share).
     r"share \* 100\b|ROUND_HALF|\.quantize\(": "responses_app/shares.py",
 }
 
