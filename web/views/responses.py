@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from requests_app.models import FoiRequest
 from requests_app.selectors import requests_visible_to, requests_writable_by
@@ -68,6 +68,7 @@ def response_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @signed_in
+@require_safe
 def response_page(request: HttpRequest, pk: int) -> HttpResponse:
     response = get_object_or_404(selectors.responses_visible_to(request.user), pk=pk)
     return _response_page(request, response)
