@@ -36,7 +36,7 @@ def check_rows(html: str) -> list[tuple[str, ...]]:
 
 def cells(row: str) -> list[str]:
     found = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.S)
-    return [found[0], *found[2:]]  # the campaign's title is left out
+    return [found[0], *found[3:]]  # the campaign's title and the date received are left out
 
 
 def respond(request, outcome: str, user):
