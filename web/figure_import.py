@@ -49,7 +49,12 @@ class Previewed:
 
     @classmethod
     def unsign(cls, token: str) -> Previewed:
-        return cls(**signing.loads(token, salt=SALT, max_age=PREVIEW_MAX_AGE))
+        data = signing.loads(token, salt=SALT, max_age=PREVIEW_MAX_AGE)
+        try:
+            return cls(**data)
+        except TypeError as other_shape:
+            # Signed by another version of this form (a deploy between preview and confirm).
+            raise signing.BadSignature("not a preview of this version") from other_shape
 
 
 def _layout_as_data(layout: Layout) -> dict:
