@@ -333,3 +333,16 @@ def test_a_document_is_attached_to_a_response_and_a_bad_one_is_refused(
     assert attached["Location"] == f"/responses/{kent_response.pk}/"
     assert list(Document.objects.values_list("original_name", flat=True)) == ["kent.csv"]
     assert len(files_in(documents_folder)) == 1
+
+
+def test_an_unknown_check_is_refused_beside_the_figure(
+    kent_response, browser_for, data_entry, second_clerk, documents_folder
+):
+    figure = key(kent_response, data_entry, "14")
+    before = written(documents_folder)
+    answer = check(browser_for(second_clerk), figure, "shred")
+    assert answer.status_code == 400
+    assert "Select a valid choice. shred is not one of the available choices." in error_beside(
+        answer.content.decode(), f"figure-{figure.pk}"
+    )
+    assert written(documents_folder) == before
