@@ -85,6 +85,10 @@ def test_a_clerk_records_a_response_with_its_exemptions_and_documents(
     ]
     page = client.get(answer["Location"]).content.decode()
     assert "Recorded the response of 12 Feb 2021: Partly granted, 2 documents." in page
+    letter = response.documents.get(original_name="letter.pdf")
+    download = re.search(r'<a href="([^"]+)">letter.pdf</a>', page).group(1)
+    assert download == f"/api/v1/documents/{letter.pk}/download/"
+    assert b"".join(client.get(download).streaming_content) == PDF
     exemptions = re.search(r'<dd id="exemptions">(.*?)</dd>', page).group(1)
     assert exemptions == (
         "s.40(2) personal information; s.30 investigations and proceedings; "
