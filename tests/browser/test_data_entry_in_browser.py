@@ -25,6 +25,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from tests.api_world import documents_in, documents_restore
 from tests.responses_app.sheets import xlsx_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,7 +40,15 @@ CAMPAIGN = "Online child sexual offences by platform"
 
 
 @pytest.fixture
-def laptop(transactional_db):
+def documents_folder(tmp_path):
+    """The uploaded spreadsheet goes to a temporary folder, never the project's media folder."""
+    saved = documents_in(tmp_path / "documents")
+    yield tmp_path / "documents"
+    documents_restore(saved)
+
+
+@pytest.fixture
+def laptop(transactional_db, documents_folder):
     """The demo, the local sign-ins, and a second clerk made with adduser."""
     with time_machine.travel(dt.datetime(2021, 3, 1, 10, 0), tick=True):
         for command in (("load_demo",), ("local_signins",)):
