@@ -14,16 +14,17 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
-## run: migrate SQLite (or DATABASE_URL), load reference data, create a local admin, load the
-## demo campaign (safe every time: a second run writes nothing), serve
+## run: migrate SQLite (or DATABASE_URL), load reference data, load the published demo campaign,
+## create a local sign-in for each role and print them (safe every time: a second run writes
+## nothing), serve
 run: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py local_admin
 	$(PY) manage.py load_demo
 	$(PY) manage.py send_reminders
 	@echo "Deadline reminders: swept once now (mail goes to this console unless EMAIL_BACKEND says"
 	@echo "otherwise). Run 'python manage.py send_reminders' daily from cron, or set REDIS_URL and"
 	@echo "run 'make worker' and 'make beat' beside this server (docs/reminders.md)."
+	$(PY) manage.py local_signins
 	$(PY) manage.py runserver $(HOST)
 
 ## worker: a Celery worker for reminders (needs REDIS_URL); run one per machine, as many as you like

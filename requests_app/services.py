@@ -10,8 +10,10 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -44,9 +46,16 @@ def force_register_load(path: Path = FORCE_REGISTER) -> int:
 
 
 def roles_create() -> None:
-    """The four role groups; idempotent."""
+    """The four role groups, and the admin role's model permissions; idempotent. Permissions
+    given to a group in the admin since are kept."""
     for name in roles.ROLES:
         Group.objects.get_or_create(name=name)
+    # Django creates an app's permissions once that app is migrated, and this runs after the
+    # requests app, before the apps listed after it: create the missing ones now.
+    for label in roles.ADMIN_APPS:
+        create_permissions(apps.get_app_config(label), verbosity=0)
+    staff = Permission.objects.filter(content_type__app_label__in=roles.ADMIN_APPS)
+    Group.objects.get(name=roles.ADMIN).permissions.add(*staff)
 
 
 def _recompute(request: FoiRequest, calendar: WorkingCalendar, timeline) -> None:

@@ -6,15 +6,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from responses_app import selectors, services
-from responses_app.importing.reading import ImportRefused
-from responses_app.importing.shapes import Layout
 from responses_app.models import (
     EXEMPTIONS,
     Document,
@@ -27,7 +24,6 @@ from responses_app.models import (
     PlatformAlias,
     PlatformOwner,
     PlatformOwnership,
-    Unit,
 )
 
 EXEMPTION_CHOICES = [
@@ -208,117 +204,6 @@ class FoiResponseAdmin(RefusalsRollBack, SimpleHistoryAdmin):
             services.document_attach(
                 response=obj, name=data["attach"].name, content=form.attachment, user=request.user
             )
-
-    def get_urls(self):
-        view = self.admin_site.admin_view(self.import_view)
-        return [
-            path("<int:pk>/import/", view, name="responses_app_foiresponse_import"),
-            *super().get_urls(),
-        ]
-
-    def import_view(self, request, pk: int):
-        response = get_object_or_404(FoiResponse.objects.select_related("request__force"), pk=pk)
-        if not self.has_change_permission(request, response):
-            return redirect("admin:index")
-        form = FigureImportForm(request.POST or None, request.FILES or None)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Import figures",
-            "response": response,
-            "opts": self.model._meta,
-            "form": form,
-        }
-        if request.method == "POST" and form.is_valid():
-            context.update(_import_step(request, response, form))
-            if context.get("created") is not None:
-                self.message_user(request, f"{context['created']} figures imported.")
-                return redirect("admin:responses_app_foiresponse_change", response.pk)
-        return TemplateResponse(request, "admin/responses_app/foiresponse/import.html", context)
-
-
-class FigureImportForm(forms.Form):
-    """Upload, preview (a dry run), then confirm: the preview attaches the file to the response
-    so that the confirmation imports exactly the bytes that were previewed."""
-
-    file = forms.FileField(required=False)
-    document = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    shape = forms.ChoiceField(choices=[("long", "Long"), ("wide", "Wide (as forces send)")])
-    columns_are = forms.ChoiceField(
-        choices=[("period", "Periods"), ("offence", "Offences")], required=False
-    )
-    columns = forms.CharField(
-        required=False,
-        help_text="Wide: what columns B, C, ... mean, separated by commas (2019-10-01/2020-03-31 "
-        "or an offence slug, or 'skip').",
-    )
-    offence = forms.CharField(required=False, help_text="Wide, columns are periods.")
-    period_start = forms.DateField(required=False, help_text="Wide, columns are offences.")
-    period_end = forms.DateField(required=False)
-    unit = forms.ChoiceField(choices=Unit.choices, initial=Unit.INSTANCES)
-    sheet = forms.CharField(required=False, help_text="Empty: the first visible sheet.")
-    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("file") and not data.get("document"):
-            raise ValidationError({"file": "Choose a CSV or XLSX file."})
-        return data
-
-    def layout(self) -> Layout:
-        data = self.cleaned_data
-        columns = [c.strip() for c in data["columns"].split(",")] if data["columns"] else []
-        return Layout(
-            shape=data["shape"],
-            columns_are=data["columns_are"] or "period",
-            columns=columns,
-            offence=data["offence"],
-            period_start=data["period_start"],
-            period_end=data["period_end"],
-            unit=data["unit"],
-            sheet=data["sheet"],
-        )
-
-
-def _import_step(request, response: FoiResponse, form: FigureImportForm) -> dict:
-    data = form.cleaned_data
-    try:
-        if data.get("file"):
-            upload = data["file"]
-            document = services.document_attach(
-                response=response, name=upload.name, content=upload.read(), user=request.user
-            )
-        else:
-            document = get_object_or_404(response.documents, pk=data["document"])
-        with document.file.open("rb") as stored:
-            content = stored.read()
-        result = services.figures_import(
-            response=response,
-            content=content,
-            name=document.original_name,
-            layout=form.layout(),
-            user=request.user,
-            dry_run=not data.get("confirm"),
-            document=document,
-        )
-    except ImportRefused as refused:
-        return {"errors": refused.errors}
-    except ValidationError as error:
-        return {"errors": [{"row": None, "column": "file", "message": m} for m in error.messages]}
-    if data.get("confirm"):
-        return {"created": result.created}
-    confirm_form = FigureImportForm(
-        initial={
-            **{k: v for k, v in data.items() if k != "file"},
-            "document": document.pk,
-            "confirm": True,
-        }
-    )
-    return {
-        "preview": result.drafts[:200],
-        "would_create": len(result.drafts),
-        "warnings": result.warnings,
-        "confirm_form": confirm_form,
-    }
 
 
 class TotalMismatchFilter(admin.SimpleListFilter):

@@ -45,6 +45,10 @@ class Outcome(models.TextChoices):
     NEITHER_CONFIRM_NOR_DENY = "neither_confirm_nor_deny", "Neither confirm nor deny"
 
 
+# Answers that carry no figures to enter: any other outcome gave (some of) the data asked for.
+OUTCOMES_WITHOUT_DATA = (Outcome.REFUSED, Outcome.NOT_HELD, Outcome.NEITHER_CONFIRM_NOR_DENY)
+
+
 class PlatformScope(models.TextChoices):
     NAMED = "named", "A named platform"
     NOT_RECORDED = "not_recorded", "Platform not recorded"

@@ -1,11 +1,23 @@
-"""Reads: who may see which responses, documents and figures; the verification queues; stated
-totals that disagree with the sum of their parts; and how well each force answers."""
+"""Reads: who may see which responses, documents and figures; the verification queues and the data
+entry to-do lists; stated totals that disagree with the sum of their parts; and how well each force
+answers."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 
 from requests_app.deadlines import WorkingCalendar
@@ -25,12 +37,17 @@ from responses_app.compliance import (
 )
 from responses_app.models import (
     CELL_FIELDS,
+    OUTCOMES_WITHOUT_DATA,
     PLATFORM_FIELDS,
     Document,
     Figure,
     FoiResponse,
     PlatformScope,
 )
+
+# Entered once and not yet confirmed by a second person; and keyed differently by two people.
+AWAITING_VERIFICATION = Q(verified=False, disputed=False)
+DISPUTED = Q(disputed=True)
 
 
 def responses_visible_to(user: User) -> QuerySet[FoiResponse]:
@@ -71,11 +88,38 @@ def figures_writable_by(user: User) -> QuerySet[Figure]:
 
 
 def figures_awaiting_verification(figures: QuerySet[Figure]) -> QuerySet[Figure]:
-    return figures.filter(verified=False, disputed=False)
+    return figures.filter(AWAITING_VERIFICATION)
 
 
 def figures_disputed(figures: QuerySet[Figure]) -> QuerySet[Figure]:
-    return figures.filter(disputed=True)
+    return figures.filter(DISPUTED)
+
+
+def responses_awaiting_figures(responses: QuerySet[FoiResponse]) -> QuerySet[FoiResponse]:
+    """Answers that gave data and have no figure yet, oldest first (one index probe each: the
+    figures' unique index leads with the response)."""
+    return (
+        responses.exclude(outcome__in=OUTCOMES_WITHOUT_DATA)
+        .filter(~Exists(Figure.objects.filter(response=OuterRef("pk"))))
+        .order_by("received_on", "id")
+    )
+
+
+def figure_work_by_response(figures: QuerySet[Figure], *, user: User) -> QuerySet:
+    """For each response with unfinished figures, one row: how many the user may confirm
+    (entered by someone else), how many of theirs await a second person and how many two people
+    keyed differently, oldest answer first. Grouped in one query over the unverified figures,
+    a small slice of the table (the partial index figure_unverified)."""
+    return (
+        figures.filter(AWAITING_VERIFICATION | DISPUTED)
+        .values("response")
+        .annotate(
+            to_confirm=Count("pk", filter=AWAITING_VERIFICATION & ~Q(entered_by=user)),
+            awaiting_second=Count("pk", filter=AWAITING_VERIFICATION & Q(entered_by=user)),
+            disputed=Count("pk", filter=DISPUTED),
+        )
+        .order_by("response__received_on", "response")
+    )
 
 
 def _parts_of_total() -> QuerySet[Figure]:

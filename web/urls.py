@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from web.views import campaigns, figures, releases, requests
+from web.views import campaigns, entry, figures, imports, releases, requests, responses
 
 app_name = "web"
 
@@ -46,4 +46,11 @@ urlpatterns = [
         releases.release_datapackage_json,
         name="release-datapackage",
     ),
+    # Data entry: the to-do list, a response with its documents, its figures' import and checks.
+    path("entry/", entry.to_do, name="to-do"),
+    path("requests/<int:pk>/response/", responses.response_new, name="response-new"),
+    path("responses/<int:pk>/", responses.response_page, name="response"),
+    path("responses/<int:pk>/documents/", responses.document_new, name="document-new"),
+    path("responses/<int:pk>/import/", imports.figures_import, name="figures-import"),
+    path("figures/<int:pk>/check/", responses.figure_check, name="figure-check"),
 ]

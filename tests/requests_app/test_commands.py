@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from accounts.keys import digest_of
 from accounts.models import ApiToken
+from requests_app.management.commands import adduser
 from requests_app.models import Force
 
 User = get_user_model()
@@ -33,7 +34,10 @@ def test_adduser_creates_the_user_in_the_role_group_and_prints_a_working_token(d
     assert not alice.is_staff
     assert not alice.has_usable_password()
     key = output.splitlines()[-1]
-    assert output == f"Created researcher 'alice'. API token (keep it; shown once):\n{key}\n"
+    assert output == (
+        "Created researcher 'alice' without a password: API token only (`changepassword alice` "
+        f"gives one).\nAPI token (keep it; shown once):\n{key}\n"
+    )
     # Only the key's digest is stored: the printed key cannot be read back from the database.
     token = ApiToken.objects.get(user=alice)
     assert token.digest == digest_of(key)
@@ -63,11 +67,60 @@ def test_a_consumer_token_reads_but_cannot_write(db):
 
 
 def test_adduser_with_the_admin_role_makes_staff_who_can_sign_in(db):
+    """Staff, not superusers: the admin role's group gives them the admin (test_admin_roles)."""
     run("adduser", "boss", "--role", "admin", "--password", "a-long-admin-password")
     boss = User.objects.get(username="boss")
-    assert (boss.is_staff, boss.is_superuser) == (True, True)
+    assert (boss.is_staff, boss.is_superuser) == (True, False)
     assert boss.check_password("a-long-admin-password")
     assert list(boss.groups.values_list("name", flat=True)) == ["admin"]
+    assert boss.has_perm("responses_app.change_figure")
+
+
+@pytest.mark.parametrize("role", ["researcher", "data_entry", "consumer"])
+def test_adduser_gives_every_role_a_password_for_the_pages_and_never_prints_it(
+    db, client, caplog, capsys, role
+):
+    output = run("adduser", "bob", "--role", role, "--password", "lighthouse-keeper-42")
+    assert output.startswith(f"Created {role} 'bob' with a password to sign in to the pages.\n")
+    user = User.objects.get(username="bob")
+    assert (user.is_staff, user.check_password("lighthouse-keeper-42")) == (False, True)
+    signed_in = client.post(
+        "/accounts/login/", {"username": "bob", "password": "lighthouse-keeper-42"}
+    )
+    assert (signed_in.status_code, signed_in["Location"]) == (302, "/")
+    printed = output + "".join(capsys.readouterr()) + caplog.text
+    assert "lighthouse-keeper-42" not in printed
+
+
+def test_adduser_asks_for_the_password_twice_when_given_no_value(db, monkeypatch):
+    answers = iter(["lighthouse-keeper-42", "lighthouse-keeper-42"])
+    prompts = []
+    monkeypatch.setattr(
+        adduser.getpass, "getpass", lambda prompt: prompts.append(prompt) or next(answers)
+    )
+    run("adduser", "bob", "--role", "data_entry", "--password")
+    assert prompts == ["Password: ", "Password (again): "]
+    assert User.objects.get(username="bob").check_password("lighthouse-keeper-42")
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (["lighthouse-keeper-42", "lighthouse-keeper-24"], "The two passwords differ"),
+        (["short", "short"], "--password: This password is too short."),
+        (["password123", "password123"], "--password: This password is too common."),
+        (["harriet99", "harriet99"], "too similar to the username"),
+    ],
+)
+def test_adduser_refuses_a_mistyped_or_weak_password_and_creates_nothing(
+    db, monkeypatch, typed, message
+):
+    answers = iter(typed)
+    monkeypatch.setattr(adduser.getpass, "getpass", lambda prompt: next(answers))
+    before = users_and_tokens()
+    with pytest.raises(CommandError, match=message):
+        run("adduser", "harriet", "--role", "researcher", "--password")
+    assert users_and_tokens() == before
 
 
 def test_adduser_refuses_a_name_that_is_taken_and_creates_nothing(db):

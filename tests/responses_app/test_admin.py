@@ -2,7 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from responses_app.models import Document, Figure, FoiResponse
+from responses_app.models import Document, FoiResponse
 from tests.responses_app.sheets import LONG_HEADER, csv_bytes, long_row
 
 
@@ -55,36 +55,12 @@ def test_the_mismatch_filter_lists_disagreeing_totals(admin_client_for_staff, en
     assert b"All platforms (a stated total)" in page.content
 
 
-def test_the_import_screen_previews_then_imports_on_confirmation(admin_client_for_staff, response):
-    url = f"/admin/responses_app/foiresponse/{response.pk}/import/"
-    assert admin_client_for_staff.get(url).status_code == 200
-    content = csv_bytes([LONG_HEADER, long_row("IG", "12"), long_row("Snap", "*")])
-    preview = admin_client_for_staff.post(
-        url, {"file": SimpleUploadedFile("f.csv", content), "shape": "long", "unit": "instances"}
-    )
-    assert preview.status_code == 200
-    assert b"2 figures would be created" in preview.content
-    assert Figure.objects.count() == 0
-    document = Document.objects.get()
-    confirm = admin_client_for_staff.post(
-        url, {"document": document.pk, "confirm": "on", "shape": "long", "unit": "instances"}
-    )
-    assert confirm.status_code == 302
-    assert list(Figure.objects.values_list("raw", "document_id")) == [
-        ("12", document.pk),
-        ("*", document.pk),
-    ]
-
-
-def test_the_import_screen_lists_bad_rows(admin_client_for_staff, response):
-    url = f"/admin/responses_app/foiresponse/{response.pk}/import/"
-    content = csv_bytes([LONG_HEADER, long_row("IG", "-2")])
-    page = admin_client_for_staff.post(
-        url, {"file": SimpleUploadedFile("f.csv", content), "shape": "long", "unit": "instances"}
-    )
-    assert b"Nothing can be imported: 1 problem" in page.content
-    assert b"is negative" in page.content
-    assert Figure.objects.count() == 0
+def test_figures_are_imported_from_the_data_entry_page_not_the_admin(
+    admin_client_for_staff, response
+):
+    """The preview and confirmation moved to the pages (tests/web/entry/test_import_page.py)."""
+    page = admin_client_for_staff.get(f"/admin/responses_app/foiresponse/{response.pk}/change/")
+    assert f'href="/responses/{response.pk}/import/">Import figures' in page.content.decode()
 
 
 def test_the_confirm_action_verifies_other_peoples_figures(admin_client_for_staff, enter):

@@ -17,6 +17,7 @@ from requests_app.selectors import (
 from requests_app.services import request_record_event
 from web.access import signed_in
 from web.forms import EventForm
+from web.views.responses import response_may_be_recorded
 
 
 @signed_in
@@ -36,6 +37,7 @@ def request_page(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form if writable else None,
         "timeline": request_timeline(foi_request),
         "responses": foi_request.responses.order_by("received_on", "id"),
+        "response_allowed": writable and response_may_be_recorded(foi_request),
         "overdue": foi_request.is_overdue(today),
         "working_days_left": foi_request.working_days_left(
             today, working_calendar(foi_request.force.regime)

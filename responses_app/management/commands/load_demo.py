@@ -35,12 +35,12 @@ class Command(BaseCommand):
             campaign = Campaign.objects.filter(owner=researcher, title=demo.TITLE).first()
             if campaign is None:
                 campaign = demo_load(researcher)
-                self.stdout.write(f"Loaded the demo campaign '{campaign}' (synthetic figures).")
+                self.stdout.write(f"Loaded the demo campaign '{campaign}' and published it.")
             else:
                 self.stdout.write(f"The demo campaign '{campaign}' is already loaded.")
         self.stdout.write(
             f"Demo: sign in at {settings.SITE_URL}/ as '{USERNAME}' with password '{PASSWORD}' "
-            "(local only)."
+            "(local only); `python manage.py local_signins` prints a sign-in for every role."
         )
 
 
@@ -62,6 +62,8 @@ def demo_load(researcher) -> Campaign:
         period_end=demo.PERIOD[1],
         owner=researcher,
         synthetic_data=True,
+        # Published, so a consumer signing in on a laptop reads its figures at once.
+        published=True,
         # The charity's request was answered by Guernsey; the demo takes eligibility as settled.
         guernsey_eligibility_confirmed=True,
     )
