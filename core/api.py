@@ -1,14 +1,33 @@
-"""What every endpoint shares: one error shape and one pagination."""
+"""What every endpoint shares: one error shape, one pagination, the JSON parser and the shape of a
+slug in a path."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, negotiation, pagination
+from rest_framework import exceptions, negotiation, pagination, parsers
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
+
+# A slug as Django's `slug` path converter reads it. Slug-addressed viewsets route only these, so
+# a path such as `/forces/%00/` is a 404 before any query: PostgreSQL cannot hold a NUL character
+# in a text parameter, and the lookup failed (a 500).
+SLUG_IN_PATH = "[-a-zA-Z0-9_]+"
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's parser, but a body nested too deeply for Python's recursion limit (100,000 `[`) is
+    bad input, not a server error."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError as too_deep:
+            raise exceptions.ParseError("JSON parse error - the body is nested too deeply.") from (
+                too_deep
+            )
 
 
 class Pagination(pagination.PageNumberPagination):

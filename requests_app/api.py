@@ -8,7 +8,7 @@ from rest_framework.metadata import SimpleMetadata
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import CursorPagination
+from core.api import SLUG_IN_PATH, CursorPagination
 from requests_app import roles, selectors, services
 from requests_app.filters import FoiRequestFilter, ForceFilter
 from requests_app.models import Force
@@ -43,6 +43,7 @@ class ForceViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Force.objects.all()
     serializer_class = ForceSerializer
     lookup_field = "slug"
+    lookup_value_regex = SLUG_IN_PATH
     filterset_class = ForceFilter
     ordering_fields = ["name", "slug"]
 

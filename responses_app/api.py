@@ -6,11 +6,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import CursorPagination
+from core.api import SLUG_IN_PATH, CursorPagination, JSONParser
 from requests_app import roles
 from requests_app.permissions import RoleCanWrite
 from responses_app import selectors, services
@@ -48,6 +48,7 @@ class PlatformViewSet(viewsets.ReadOnlyModelViewSet):
     )
     serializer_class = PlatformSerializer
     lookup_field = "slug"
+    lookup_value_regex = SLUG_IN_PATH
     ordering_fields = ["name", "slug"]
 
 
@@ -55,6 +56,7 @@ class PlatformOwnerViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = PlatformOwner.objects.all()
     serializer_class = PlatformOwnerSerializer
     lookup_field = "slug"
+    lookup_value_regex = SLUG_IN_PATH
     ordering_fields = ["name", "slug"]
 
 
@@ -62,6 +64,7 @@ class OffenceCategoryViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = OffenceCategory.objects.all()
     serializer_class = OffenceCategorySerializer
     lookup_field = "slug"
+    lookup_value_regex = SLUG_IN_PATH
     ordering_fields = ["name", "slug", "home_office_code"]
 
 

@@ -157,7 +157,9 @@ class FigureSerializer(serializers.ModelSerializer):
     )
     offence = _slug_field(OffenceCategory, "offence")
     platform = _slug_field(Platform, "platform", allow_null=True, required=False)
-    owner = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # Null for a platform with no owner on record on the period's first day, and for the
+    # 'not recorded' and 'all platforms' rows.
+    owner = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     platform_scope = serializers.ChoiceField(
         choices=PlatformScope.choices, required=False, default=PlatformScope.NAMED
     )
