@@ -11,6 +11,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.conflicts import Conflict
+
 # A slug as Django's `slug` path converter reads it. Slug-addressed viewsets route only these, so
 # a path such as `/forces/%00/` is a 404 before any query: PostgreSQL cannot hold a NUL character
 # in a text parameter, and the lookup failed (a 500).
@@ -109,7 +111,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     """Every error answers `{"detail": "...", "errors": [{"field": ..., "message": ...}]}`.
 
     `field` names the input at fault (null when the error is about the request as a whole);
-    services raise Django's ValidationError, which becomes a 400 like a serializer's."""
+    services raise Django's ValidationError, which becomes a 400 like a serializer's, and its
+    Conflict, which becomes a 409: what the caller would create exists already."""
+    conflict = isinstance(exc, Conflict)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     response = drf_exception_handler(exc, context)
@@ -124,6 +128,8 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
             "detail": errors[0]["message"] if errors else "Invalid input.",
             "errors": errors,
         }
+        if conflict:
+            response.status_code = 409
     else:
         response.data = {"detail": str(response.data.get("detail", exc)), "errors": []}
     return response

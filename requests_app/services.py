@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.conflicts import Conflict
 from requests_app import roles
 from requests_app.deadlines import TimelineEvent, WorkingCalendar, compute_deadlines
 from requests_app.models import Campaign, ExtraHoliday, FoiRequest, Force, RequestEvent
@@ -68,7 +69,7 @@ def campaign_send(
     exist yet has no row to lock and no log to check the event against."""
     already = set(campaign.requests.filter(force__in=forces).values_list("force__slug", flat=True))
     if already:
-        raise ValidationError(
+        raise Conflict(
             {"forces": f"This campaign was already sent to: {', '.join(sorted(already))}."}
         )
     _check_not_future(sent_on, "sent_on")
@@ -88,7 +89,7 @@ def campaign_send(
             RequestEvent.objects.bulk_create([event for _, event in sent])
     except IntegrityError as race:
         # Someone sent the campaign to one of these forces between the check above and now.
-        raise ValidationError(
+        raise Conflict(
             {"forces": "This campaign was sent to one of these forces a moment ago; reload it."}
         ) from race
     return created
@@ -114,20 +115,37 @@ def request_create(
     sent_on: dt.date | None = None,
     received_on: dt.date | None = None,
 ) -> FoiRequest:
-    """A single request: a draft without `sent_on`, or already sent with a `sent` event."""
+    """A single request: a draft without `sent_on`, or already sent with a `sent` event. A
+    second request to the same force is a Conflict, whether it comes after the first or races
+    it (two identical submissions at once: the unique constraint lets one in)."""
     request_dates_check(sent_on=sent_on, received_on=received_on)
     if campaign.requests.filter(force=force).exists():
-        # full_clean would report the unique constraint against no field at all.
-        raise ValidationError({"force": f"This campaign already has a request to {force.slug}."})
+        raise _already_asked(force)
     request = FoiRequest(campaign=campaign, force=force, reference=reference)
-    with transaction.atomic():
-        request.full_clean(exclude=["status"])
-        request.save()
-        if sent_on is not None:
-            request_record_event(
-                request=request, kind=EventKind.SENT, on=sent_on, user=user, received_on=received_on
-            )
+    try:
+        with transaction.atomic():
+            # Uniqueness is the check above and the database's: full_clean would report the
+            # constraint against no field, and as a 400 to the loser of a race.
+            request.full_clean(exclude=["status", "campaign"])
+            request.save()
+            if sent_on is not None:
+                request_record_event(
+                    request=request,
+                    kind=EventKind.SENT,
+                    on=sent_on,
+                    user=user,
+                    received_on=received_on,
+                )
+    except IntegrityError:
+        # Read after the rollback: a failed statement leaves PostgreSQL's transaction unusable.
+        if campaign.requests.filter(force=force).exists():
+            raise _already_asked(force) from None
+        raise
     return request
+
+
+def _already_asked(force: Force) -> Conflict:
+    return Conflict({"force": f"This campaign already has a request to {force.slug}."})
 
 
 def request_dates_check(*, sent_on: dt.date | None, received_on: dt.date | None) -> None:

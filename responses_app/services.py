@@ -16,8 +16,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
+from core.conflicts import Conflict
 from requests_app.models import FoiRequest
 from requests_app.services import event_check, request_record_event
 from requests_app.status import EventKind
@@ -239,7 +240,8 @@ def figure_enter(
 ) -> FigureEntry:
     """Key in one figure. If the same cell is already entered by someone else, this is the
     second entry of double-entry verification: the same value confirms it, another value is a
-    disagreement kept on the figure until someone corrects it."""
+    disagreement kept on the figure until someone corrects it. The same person keying the cell
+    again is a Conflict."""
     parsed = figure_check(
         response=response,
         period_start=period_start,
@@ -268,17 +270,31 @@ def figure_enter(
         page=page,
         entered_by=user,
     )
+    try:
+        return _first_or_second_entry(figure, raw, parsed, user)
+    except IntegrityError:
+        # Another entry of this cell was inserted between our look and our insert (there was
+        # no row to lock yet): the cell's unique constraint let that one in. It is the first
+        # entry now, and ours the second.
+        figure.pk = None
+        return _first_or_second_entry(figure, raw, parsed, user)
+
+
+def _first_or_second_entry(figure: Figure, raw, parsed: ParsedValue, user) -> FigureEntry:
     with transaction.atomic():
         existing = (
             Figure.objects.select_for_update()
-            .filter(response=response, **figure.cell_lookup())
+            .filter(response=figure.response, **figure.cell_lookup())
             .first()
         )
         if existing is not None:
             return _second_entry(existing, raw, parsed, user)
         _check_document(figure)
         figure._history_user = user
-        figure.full_clean()
+        # The cell's uniqueness is the look above and the database's constraint (excluding
+        # `response` leaves that constraint out): checked here too, it would refuse the loser
+        # of a race with a 400 instead of making it the second entry.
+        figure.full_clean(exclude=["response"])
         figure.save()
     return FigureEntry(figure, created=True)
 
@@ -333,9 +349,7 @@ def _parse(raw: object, response: FoiResponse) -> ParsedValue:
 
 def _second_entry(figure: Figure, raw, parsed, user) -> FigureEntry:
     if figure.entered_by_id == user.pk:
-        raise ValidationError(
-            {"raw": "You already entered this figure; a second person must confirm it."}
-        )
+        raise Conflict({"raw": "You already entered this figure; a second person must confirm it."})
     figure._history_user = user
     if figure.same_value(parsed.status, parsed.low, parsed.high):
         _confirm(figure, user)
