@@ -21,6 +21,7 @@ from requests_app.serializers import (
     CampaignSerializer,
     FoiRequestSerializer,
     ForceSerializer,
+    ReasonSerializer,
     ReminderPreferenceSerializer,
     ReminderSerializer,
     RequestEventSerializer,
@@ -72,6 +73,17 @@ class CampaignViewSet(
 
     def perform_create(self, serializer: CampaignSerializer) -> None:
         serializer.save(owner=self.request.user)
+
+    @extend_schema(request=ReasonSerializer, responses={200: CampaignSerializer})
+    @action(detail=True, methods=["post"])
+    def archive(self, request: Request, pk: str | None = None) -> Response:
+        """Archive the campaign (it is never deleted): each open request is withdrawn, or closed
+        if answered, by an event in its log."""
+        campaign = self.get_object()
+        payload = ReasonSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.campaign_archive(campaign=campaign, user=request.user, **payload.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=campaign.pk)).data)
 
     @extend_schema(request=CampaignSendSerializer, responses={201: CampaignSentSerializer})
     @action(detail=True, methods=["post"])

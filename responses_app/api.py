@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from core.api import SLUG_IN_PATH, CursorPagination, JSONParser
 from requests_app import roles
 from requests_app.permissions import RoleCanWrite
+from requests_app.serializers import ReasonSerializer
 from responses_app import selectors, services
 from responses_app.documents import EXTENSIONS
 from responses_app.filters import FigureFilter, FoiResponseFilter
@@ -110,6 +111,19 @@ class FoiResponseViewSet(
         serializer.instance = services.response_update(
             response=serializer.instance, user=self.request.user, **serializer.validated_data
         )
+
+    @extend_schema(request=ReasonSerializer, responses={200: FoiResponseSerializer})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str | None = None) -> Response:
+        """Withdraw the response with a reason (it is never deleted): its documents and figures
+        stay, out of the live dataset, and the request can take a new response."""
+        foi_response = self.get_object()
+        payload = ReasonSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        withdrawn = services.response_withdraw(
+            response=foi_response, user=request.user, **payload.validated_data
+        )
+        return Response(FoiResponseSerializer(withdrawn).data)
 
     @extend_schema(methods=["GET"], request=None, responses={200: DocumentSerializer(many=True)})
     @extend_schema(

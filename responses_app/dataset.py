@@ -16,7 +16,7 @@ from django.db.models import F, QuerySet
 from core.spreadsheet_cells import spreadsheet_safe
 from requests_app.models import FoiRequest
 from requests_app.selectors import campaigns_visible_to
-from responses_app.models import Figure
+from responses_app.models import Figure, standing_condition
 
 # column -> where a live figure finds it. Release rows store these columns as they are.
 LIVE_COLUMNS: dict[str, F | str] = {
@@ -180,7 +180,9 @@ def dataset_scope(
         if campaign is not None:
             campaigns = campaigns.filter(pk=campaign.pk)
         campaign_ids = campaigns.values("pk")
-        figures = Figure.objects.filter(response__request__campaign__in=campaign_ids)
+        figures = Figure.objects.filter(
+            standing_condition(through="response__"), response__request__campaign__in=campaign_ids
+        )
         if columns is not None:
             columns = [*columns, *(lookup.split("__")[0] for lookup in row_filters)]
         scope = DatasetScope(

@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.dates import validate_date_in_range
 from requests_app.models import Campaign, Force
 from requests_app.selectors import campaigns_editable_by, campaigns_visible_to
 from responses_app.aggregates import DIMENSIONS, MAX_DIMENSIONS
@@ -79,8 +80,12 @@ class VisibleField(serializers.PrimaryKeyRelatedField):
 class DatasetQuerySerializer(serializers.Serializer):
     campaign = VisibleField(noun="campaign")
     release = VisibleField(noun="release", help_text="Read a frozen release instead.")
-    period_start = serializers.DateField(required=False, help_text="Figures from this day.")
-    period_end = serializers.DateField(required=False, help_text="Figures up to this day.")
+    period_start = serializers.DateField(
+        required=False, help_text="Figures from this day.", validators=[validate_date_in_range]
+    )
+    period_end = serializers.DateField(
+        required=False, help_text="Figures up to this day.", validators=[validate_date_in_range]
+    )
     offence = SlugListField(model=OffenceCategory, help_text="Offence slugs, comma-separated.")
     platform = SlugListField(model=Platform, help_text="Platform slugs, comma-separated.")
     owner = SlugListField(model=PlatformOwner, help_text="Owner slugs, comma-separated.")

@@ -10,7 +10,7 @@ from requests_app.models import Campaign
 from requests_app.selectors import campaigns_visible_to
 from responses_app.coverage import coverage
 from responses_app.dataset import dataset_rows, live_dataset
-from responses_app.models import DatasetRelease, Figure, ReleaseRow
+from responses_app.models import DatasetRelease, Figure, ReleaseRow, standing_condition
 
 BATCH = 2000
 
@@ -38,7 +38,11 @@ def release_create(*, campaign: Campaign, name: str, user, note: str = "") -> Da
         )
         release.full_clean()
         release.save()
-        figures = live_dataset(Figure.objects.filter(response__request__campaign=campaign))
+        figures = live_dataset(
+            Figure.objects.filter(
+                standing_condition(through="response__"), response__request__campaign=campaign
+            )
+        )
         batch: list[ReleaseRow] = []
         for row in dataset_rows(figures):
             batch.append(ReleaseRow(release=release, **row))

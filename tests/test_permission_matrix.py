@@ -134,6 +134,20 @@ TABLE = [
         None,
         (401, 403, 405, 405, 403, 405),
     ),
+    # Archiving (a campaign is never deleted): the team and staff.
+    (
+        "/api/v1/campaigns/{campaign}/archive/",
+        "POST",
+        {"reason": "The study closed."},
+        (401, 403, 200, 404, 403, 200),
+    ),
+    ("/api/v1/campaigns/{campaign}/archive/", "GET", None, (401, 405, 405, 405, 405, 405)),
+    (
+        "/api/v1/campaigns/{campaign}/archive/",
+        "PUT PATCH DELETE",
+        None,
+        (401, 403, 405, 405, 403, 405),
+    ),
     # Requests: the campaign's team and staff create and edit; data entry adds events.
     ("/api/v1/requests/", "GET", None, (401, 200, 200, 200, 200, 200)),
     ("/api/v1/requests/", "POST", REQUEST, (401, 403, 201, 400, 403, 201)),
@@ -185,6 +199,20 @@ TABLE = [
         (401, 403, 200, 404, 200, 200),
     ),
     ("/api/v1/responses/{response}/", "POST DELETE", None, (401, 403, 405, 405, 405, 405)),
+    # Withdrawing a response (never deleted): whoever may record one.
+    (
+        "/api/v1/responses/{response}/withdraw/",
+        "POST",
+        {"reason": "Recorded against the wrong force."},
+        (401, 403, 200, 404, 200, 200),
+    ),
+    ("/api/v1/responses/{response}/withdraw/", "GET", None, (401, 405, 405, 405, 405, 405)),
+    (
+        "/api/v1/responses/{response}/withdraw/",
+        "PUT PATCH DELETE",
+        None,
+        (401, 403, 405, 405, 405, 405),
+    ),
     ("/api/v1/responses/{response}/documents/", "GET", None, (401, 404, 200, 404, 200, 200)),
     ("/api/v1/responses/{response}/documents/", "POST", PDF, (401, 403, 201, 404, 201, 201)),
     (
