@@ -60,6 +60,7 @@ class CampaignViewSet(
 
     serializer_class = CampaignSerializer
     permission_classes = [RoleCanWrite]
+    read_roles = roles.RECORD_READERS
     write_roles = {"default": TEAM}
     ordering_fields = ["created_at", "title"]
     filterset_fields = ["published"]
@@ -117,6 +118,7 @@ class FoiRequestViewSet(
 
     serializer_class = FoiRequestSerializer
     permission_classes = [RoleCanWrite]
+    read_roles = roles.RECORD_READERS
     write_roles = {"default": TEAM, "events": (*TEAM, roles.DATA_ENTRY)}
     filterset_class = FoiRequestFilter
     ordering_fields = ["id", "sent_on", "due_on", "current_due_on", "status"]

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from core.api import SLUG_IN_PATH, CursorPagination, JSONParser
 from requests_app import roles
-from requests_app.permissions import RoleCanWrite
+from requests_app.permissions import ReadsRecords, RoleCanWrite
 from requests_app.serializers import ReasonSerializer
 from responses_app import selectors, services
 from responses_app.documents import EXTENSIONS
@@ -74,6 +74,7 @@ class ScopedByRole:
     rest, so a campaign's existence does not leak)."""
 
     permission_classes = [RoleCanWrite]
+    read_roles = roles.RECORD_READERS
     write_roles = {"default": WRITERS}
     visible = writable = None
 
@@ -201,9 +202,11 @@ def draft_as_dict(draft: FigureDraft) -> dict:
 
 
 class DocumentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """A document's details, and its file for signed-in users who can see the campaign."""
+    """A document's details, and its file, for the people who run campaigns and can see the
+    campaign: a force's original letter is not published with its figures."""
 
     serializer_class = DocumentSerializer
+    permission_classes = [ReadsRecords]
 
     def get_queryset(self):
         return selectors.documents_visible_to(self.request.user)

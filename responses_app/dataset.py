@@ -15,6 +15,7 @@ from django.db.models import F, QuerySet
 
 from core.spreadsheet_cells import spreadsheet_safe
 from requests_app.models import FoiRequest
+from requests_app.roles import reads_records
 from requests_app.selectors import campaigns_visible_to
 from responses_app.models import Figure, standing_condition
 
@@ -83,6 +84,18 @@ COLUMNS = [
 ]
 
 
+# Who keyed and who confirmed each figure: for the team's own checking, never published.
+PEOPLE_COLUMNS = ("verified_by_name", "entered_by_name")
+
+
+def columns_for(user) -> list[str]:
+    """The export's columns for this reader: the people's names only for those who read the
+    working records (roles.reads_records); a consumer or an anonymous reader gets the rest."""
+    if reads_records(user):
+        return COLUMNS
+    return [column for column in COLUMNS if column not in PEOPLE_COLUMNS]
+
+
 def live_dataset(
     figures: QuerySet[Figure] | None = None, columns: Iterable[str] | None = None
 ) -> QuerySet:
@@ -96,9 +109,9 @@ def live_dataset(
     return figures.annotate(**{name: at for name, at in LIVE_COLUMNS.items() if name in wanted})
 
 
-def dataset_rows(rows: QuerySet) -> Iterator[dict]:
+def dataset_rows(rows: QuerySet, columns: Sequence[str] = COLUMNS) -> Iterator[dict]:
     """Rows in the export's column order, read in chunks so memory stays flat."""
-    return rows.order_by("figure_id").values(*COLUMNS).iterator(chunk_size=2000)
+    return rows.order_by("figure_id").values(*columns).iterator(chunk_size=2000)
 
 
 class _Line:
@@ -108,11 +121,11 @@ class _Line:
         return line
 
 
-def csv_lines(rows: Iterable[dict]) -> Iterator[str]:
+def csv_lines(rows: Iterable[dict], columns: Sequence[str] = COLUMNS) -> Iterator[str]:
     writer = csv.writer(_Line())
-    yield writer.writerow(COLUMNS)
+    yield writer.writerow(columns)
     for row in rows:
-        yield writer.writerow([spreadsheet_safe(row[column]) for column in COLUMNS])
+        yield writer.writerow([spreadsheet_safe(row[column]) for column in columns])
 
 
 def json_chunks(rows: Iterable[dict]) -> Iterator[str]:

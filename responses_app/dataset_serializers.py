@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from core.dates import validate_date_in_range
 from requests_app.models import Campaign, Force
+from requests_app.roles import reads_records
 from requests_app.selectors import campaigns_editable_by, campaigns_visible_to
 from responses_app.aggregates import DIMENSIONS, MAX_DIMENSIONS
 from responses_app.models import DatasetRelease, OffenceCategory, Platform, PlatformOwner, Unit
@@ -177,8 +178,18 @@ class AggregateSerializer(serializers.Serializer):
 
 
 class ReleaseSerializer(serializers.ModelSerializer):
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # Null for readers of published data only (a consumer): a name is not published.
+    created_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     dataset_url = serializers.SerializerMethodField()
+
+    def to_representation(self, release: DatasetRelease) -> dict:
+        data = super().to_representation(release)
+        http_request = self.context.get("request")
+        if http_request is None or not reads_records(http_request.user):
+            data["created_by"] = None
+        return data
 
     class Meta:
         model = DatasetRelease

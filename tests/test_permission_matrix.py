@@ -1,15 +1,21 @@
 """Who gets which status code: every endpoint under /api/v1/ x every method x six callers.
 
 The world (tests/api_world.py) is one unpublished campaign of `owner`, with a request, a
-response, a document, a figure, a release, a reminder and a token. The rules the table follows:
+response, a document, a figure, a release, a reminder and a token, and a published campaign
+with the same. The rules the table follows:
 
 - no credentials: 401, except the schema and its docs, which are public (and the reports that
   FOI_PUBLIC_ENDPOINTS names; by default none);
 - a method the endpoint does not have: 405, once the caller is signed in and, where the view
   checks roles (campaigns, requests, responses, figures, releases), has a role that may write
   there; a role that may not write gets 403 first;
-- a consumer may not write (403); data entry records responses, documents and figures on any
-  campaign but may not create campaigns, requests or releases (403);
+- a consumer may not write (403), and reads only what is published: the aggregates, the
+  dataset (without the names of who keyed and confirmed each figure) and the releases of
+  published campaigns, plus the reference lists, its reminders and its tokens; the records
+  (campaigns, requests and their logs, responses, documents, figures) answer it 403, whether
+  the campaign is published or not (docs/api.md, "Who reads what");
+- data entry records responses, documents and figures on any campaign but may not create
+  campaigns, requests or releases (403);
 - something of the owner's unpublished campaign that the caller may not see or change: 404, so
   its existence does not leak; an id of it in a body or a query string is bad input: 400
   ("no campaign N that you can ...").
@@ -85,6 +91,9 @@ FIGURES_CSV = Upload(
     b"2019-10-01,2020-09-30,child-sexual-offences,WhatsApp,7,instances,\n",
 )
 OF_THE_CAMPAIGN = "campaign={campaign}"
+OF_PUBLISHED = "campaign={published_campaign}"
+EVERY_READER = (401, 200, 200, 200, 200, 200)
+RECORD_READERS = (401, 403, 200, 200, 200, 200)
 DOCS = "/api/v1/docs/"
 
 # path, methods, body, status for each of CALLERS:
@@ -114,10 +123,10 @@ TABLE = [
     ("/api/v1/offences/child-sexual-offences/", "GET", None, (401, 200, 200, 200, 200, 200)),
     ("/api/v1/offences/child-sexual-offences/", UNSAFE, None, (401, 405, 405, 405, 405, 405)),
     # Campaigns: researchers create; the owner's team and staff change; data entry reads all.
-    ("/api/v1/campaigns/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    ("/api/v1/campaigns/", "GET", None, (401, 403, 200, 200, 200, 200)),
     ("/api/v1/campaigns/", "POST", CAMPAIGN, (401, 403, 201, 201, 403, 201)),
     ("/api/v1/campaigns/", "PUT PATCH DELETE", None, (401, 403, 405, 405, 403, 405)),
-    ("/api/v1/campaigns/{campaign}/", "GET", None, (401, 404, 200, 404, 200, 200)),
+    ("/api/v1/campaigns/{campaign}/", "GET", None, (401, 403, 200, 404, 200, 200)),
     ("/api/v1/campaigns/{campaign}/", "PUT", CAMPAIGN, (401, 403, 200, 404, 403, 200)),
     (
         "/api/v1/campaigns/{campaign}/",
@@ -127,7 +136,7 @@ TABLE = [
     ),
     ("/api/v1/campaigns/{campaign}/", "POST DELETE", None, (401, 403, 405, 405, 403, 405)),
     ("/api/v1/campaigns/{campaign}/send/", "POST", SEND, (401, 403, 201, 404, 403, 201)),
-    ("/api/v1/campaigns/{campaign}/send/", "GET", None, (401, 405, 405, 405, 405, 405)),
+    ("/api/v1/campaigns/{campaign}/send/", "GET", None, (401, 403, 405, 405, 405, 405)),
     (
         "/api/v1/campaigns/{campaign}/send/",
         "PUT PATCH DELETE",
@@ -141,7 +150,7 @@ TABLE = [
         {"reason": "The study closed."},
         (401, 403, 200, 404, 403, 200),
     ),
-    ("/api/v1/campaigns/{campaign}/archive/", "GET", None, (401, 405, 405, 405, 405, 405)),
+    ("/api/v1/campaigns/{campaign}/archive/", "GET", None, (401, 403, 405, 405, 405, 405)),
     (
         "/api/v1/campaigns/{campaign}/archive/",
         "PUT PATCH DELETE",
@@ -149,10 +158,10 @@ TABLE = [
         (401, 403, 405, 405, 403, 405),
     ),
     # Requests: the campaign's team and staff create and edit; data entry adds events.
-    ("/api/v1/requests/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    ("/api/v1/requests/", "GET", None, (401, 403, 200, 200, 200, 200)),
     ("/api/v1/requests/", "POST", REQUEST, (401, 403, 201, 400, 403, 201)),
     ("/api/v1/requests/", "PUT PATCH DELETE", None, (401, 403, 405, 405, 403, 405)),
-    ("/api/v1/requests/{request}/", "GET", None, (401, 404, 200, 404, 200, 200)),
+    ("/api/v1/requests/{request}/", "GET", None, (401, 403, 200, 404, 200, 200)),
     (
         "/api/v1/requests/{request}/",
         "PUT PATCH",
@@ -160,7 +169,7 @@ TABLE = [
         (401, 403, 200, 404, 403, 200),
     ),
     ("/api/v1/requests/{request}/", "POST DELETE", None, (401, 403, 405, 405, 403, 405)),
-    ("/api/v1/requests/{request}/events/", "GET", None, (401, 404, 200, 404, 200, 200)),
+    ("/api/v1/requests/{request}/events/", "GET", None, (401, 403, 200, 404, 200, 200)),
     ("/api/v1/requests/{pending_request}/events/", "POST", EVENT, (401, 403, 201, 404, 201, 201)),
     (
         "/api/v1/requests/{request}/events/",
@@ -182,10 +191,10 @@ TABLE = [
     ),
     ("/api/v1/reminders/preference/", "POST PATCH DELETE", None, (401, 405, 405, 405, 405, 405)),
     # Responses and their documents: researchers on their team's campaigns, data entry anywhere.
-    ("/api/v1/responses/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    ("/api/v1/responses/", "GET", None, (401, 403, 200, 200, 200, 200)),
     ("/api/v1/responses/", "POST", RESPONSE, (401, 403, 201, 400, 201, 201)),
     ("/api/v1/responses/", "PUT PATCH DELETE", None, (401, 403, 405, 405, 405, 405)),
-    ("/api/v1/responses/{response}/", "GET", None, (401, 404, 200, 404, 200, 200)),
+    ("/api/v1/responses/{response}/", "GET", None, (401, 403, 200, 404, 200, 200)),
     (
         "/api/v1/responses/{response}/",
         "PUT",
@@ -206,14 +215,14 @@ TABLE = [
         {"reason": "Recorded against the wrong force."},
         (401, 403, 200, 404, 200, 200),
     ),
-    ("/api/v1/responses/{response}/withdraw/", "GET", None, (401, 405, 405, 405, 405, 405)),
+    ("/api/v1/responses/{response}/withdraw/", "GET", None, (401, 403, 405, 405, 405, 405)),
     (
         "/api/v1/responses/{response}/withdraw/",
         "PUT PATCH DELETE",
         None,
         (401, 403, 405, 405, 405, 405),
     ),
-    ("/api/v1/responses/{response}/documents/", "GET", None, (401, 404, 200, 404, 200, 200)),
+    ("/api/v1/responses/{response}/documents/", "GET", None, (401, 403, 200, 404, 200, 200)),
     ("/api/v1/responses/{response}/documents/", "POST", PDF, (401, 403, 201, 404, 201, 201)),
     (
         "/api/v1/responses/{response}/documents/",
@@ -222,31 +231,31 @@ TABLE = [
         (401, 403, 405, 405, 405, 405),
     ),
     ("/api/v1/responses/{response}/import/", "POST", FIGURES_CSV, (401, 403, 201, 404, 201, 201)),
-    ("/api/v1/responses/{response}/import/", "GET", None, (401, 405, 405, 405, 405, 405)),
+    ("/api/v1/responses/{response}/import/", "GET", None, (401, 403, 405, 405, 405, 405)),
     (
         "/api/v1/responses/{response}/import/",
         "PUT PATCH DELETE",
         None,
         (401, 403, 405, 405, 405, 405),
     ),
-    ("/api/v1/documents/{document}/", "GET", None, (401, 404, 200, 404, 200, 200)),
+    ("/api/v1/documents/{document}/", "GET", None, (401, 403, 200, 404, 200, 200)),
     ("/api/v1/documents/{document}/", UNSAFE, None, (401, 405, 405, 405, 405, 405)),
-    ("/api/v1/documents/{document}/download/", "GET", None, (401, 404, 200, 404, 200, 200)),
+    ("/api/v1/documents/{document}/download/", "GET", None, (401, 403, 200, 404, 200, 200)),
     ("/api/v1/documents/{document}/download/", UNSAFE, None, (401, 405, 405, 405, 405, 405)),
     # Figures: as responses; the world's figure was keyed by the colleague, so others verify it.
-    ("/api/v1/figures/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    ("/api/v1/figures/", "GET", None, (401, 403, 200, 200, 200, 200)),
     ("/api/v1/figures/", "POST", FIGURE, (401, 403, 201, 400, 201, 201)),
     ("/api/v1/figures/", "PUT PATCH DELETE", None, (401, 403, 405, 405, 405, 405)),
-    ("/api/v1/figures/{figure}/", "GET", None, (401, 404, 200, 404, 200, 200)),
+    ("/api/v1/figures/{figure}/", "GET", None, (401, 403, 200, 404, 200, 200)),
     ("/api/v1/figures/{figure}/", "PUT PATCH", {"raw": "13"}, (401, 403, 200, 404, 200, 200)),
     ("/api/v1/figures/{figure}/", "DELETE", None, (401, 403, 204, 404, 204, 204)),
     ("/api/v1/figures/{figure}/", "POST", None, (401, 403, 405, 405, 405, 405)),
     ("/api/v1/figures/{figure}/verify/", "POST", None, (401, 403, 200, 404, 200, 200)),
-    ("/api/v1/figures/{figure}/verify/", "GET", None, (401, 405, 405, 405, 405, 405)),
+    ("/api/v1/figures/{figure}/verify/", "GET", None, (401, 403, 405, 405, 405, 405)),
     ("/api/v1/figures/{figure}/verify/", "PUT PATCH DELETE", None, (401, 403, 405, 405, 405, 405)),
-    ("/api/v1/figures/mismatches/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    ("/api/v1/figures/mismatches/", "GET", None, (401, 403, 200, 200, 200, 200)),
     ("/api/v1/figures/mismatches/", UNSAFE, None, (401, 403, 405, 405, 405, 405)),
-    ("/api/v1/figures/template/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    ("/api/v1/figures/template/", "GET", None, (401, 403, 200, 200, 200, 200)),
     ("/api/v1/figures/template/", UNSAFE, None, (401, 403, 405, 405, 405, 405)),
     # Reports: signed-in callers only (FOI_PUBLIC_ENDPOINTS is empty by default); each sees
     # the campaigns it may see, so naming another's unpublished campaign is a bad filter.
@@ -269,6 +278,19 @@ TABLE = [
     ("/api/v1/releases/{release}/", UNSAFE, None, (401, 403, 405, 405, 403, 405)),
     ("/api/v1/releases/{release}/dataset/", "GET", None, (401, 404, 200, 404, 200, 200)),
     ("/api/v1/releases/{release}/dataset/", UNSAFE, None, (401, 405, 405, 405, 405, 405)),
+    # A published campaign: a consumer reads its reports (aggregates, dataset, releases), never
+    # the records behind them (event notes, who keyed what, the forces' documents): 403. Other
+    # researchers read its records, as people who run campaigns.
+    (f"/api/v1/aggregates/?group_by=platform&{OF_PUBLISHED}", "GET", None, EVERY_READER),
+    (f"/api/v1/dataset/?{OF_PUBLISHED}", "GET", None, EVERY_READER),
+    ("/api/v1/releases/{published_release}/", "GET", None, EVERY_READER),
+    ("/api/v1/releases/{published_release}/dataset/", "GET", None, EVERY_READER),
+    ("/api/v1/campaigns/{published_campaign}/", "GET", None, RECORD_READERS),
+    ("/api/v1/requests/{published_request}/", "GET", None, RECORD_READERS),
+    ("/api/v1/requests/{published_request}/events/", "GET", None, RECORD_READERS),
+    ("/api/v1/documents/{published_document}/", "GET", None, RECORD_READERS),
+    ("/api/v1/documents/{published_document}/download/", "GET", None, RECORD_READERS),
+    ("/api/v1/figures/{published_figure}/", "GET", None, RECORD_READERS),
     # API tokens: everyone signed in manages their own; another's token is a 404, even to staff.
     ("/api/v1/tokens/", "GET", None, (401, 200, 200, 200, 200, 200)),
     ("/api/v1/tokens/", "POST", {"name": "phone"}, (401, 201, 201, 201, 201, 201)),
