@@ -195,6 +195,11 @@ REST_FRAMEWORK = {
     },
 }
 
+# API tokens all expire: made without an expiry they last API_TOKEN_DEFAULT_DAYS, and none may
+# last more than API_TOKEN_MAX_DAYS (a token made with a token also expires no later than it).
+API_TOKEN_DEFAULT_DAYS = int(os.environ.get("API_TOKEN_DEFAULT_DAYS", "90"))
+API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "365"))
+
 # Reports that anonymous callers may read (published campaigns only): "aggregates", "dataset".
 FOI_PUBLIC_ENDPOINTS = env_list("FOI_PUBLIC_ENDPOINTS")
 

@@ -30,6 +30,7 @@ method fails until it has its rows here.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pytest
@@ -40,8 +41,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import override_settings
 from django.urls import resolve
+from rest_framework.test import APIClient
 
 from accounts.models import ApiToken
+from accounts.services import token_create
 from requests_app.models import Campaign, FoiRequest, ReminderPreference, RequestEvent
 from responses_app.models import DatasetRelease, Document, Figure, FoiResponse
 from tests.api_world import NOW, documents_in, documents_restore, world_build
@@ -90,6 +93,7 @@ FIGURES_CSV = Upload(
     b"period_start,period_end,offence,platform,value,unit,note\n"
     b"2019-10-01,2020-09-30,child-sexual-offences,WhatsApp,7,instances,\n",
 )
+FOREVER = {"name": "forever", "expires_at": "2099-01-01T00:00:00Z"}
 OF_THE_CAMPAIGN = "campaign={campaign}"
 OF_PUBLISHED = "campaign={published_campaign}"
 EVERY_READER = (401, 200, 200, 200, 200, 200)
@@ -294,6 +298,8 @@ TABLE = [
     # API tokens: everyone signed in manages their own; another's token is a 404, even to staff.
     ("/api/v1/tokens/", "GET", None, (401, 200, 200, 200, 200, 200)),
     ("/api/v1/tokens/", "POST", {"name": "phone"}, (401, 201, 201, 201, 201, 201)),
+    # Every token expires, within the policy (docs/api.md, "Tokens"): at most 365 days.
+    ("/api/v1/tokens/", "POST", FOREVER, (401, 400, 400, 400, 400, 400)),
     ("/api/v1/tokens/", "PUT PATCH DELETE", None, (401, 405, 405, 405, 405, 405)),
     ("/api/v1/tokens/{token}/", "GET", None, (401, 404, 200, 404, 404, 404)),
     ("/api/v1/tokens/{token}/", "DELETE", None, (401, 404, 204, 404, 404, 404)),
@@ -421,3 +427,77 @@ def test_it_expects_405_exactly_where_the_view_lacks_the_method():
         if (405 in codes) == (method in routes[route_of(path)])
     ]
     assert wrong == []
+
+
+# --------------------------------------------------------------------------------------------
+# Token lifetimes: a token cannot create tokens that outlive it (issue 15, item 17)
+# --------------------------------------------------------------------------------------------
+
+
+# time-machine reads the naive NOW as UTC: 13:00 in London, in summer time.
+NOW_UTC = dt.datetime(2026, 5, 1, 12, 0, tzinfo=dt.UTC)
+
+
+def with_key(key: str) -> APIClient:
+    return APIClient(HTTP_AUTHORIZATION=f"Token {key}")
+
+
+def test_a_token_made_without_an_expiry_lasts_the_default_90_days(db, client_for, consumer):
+    with time_machine.travel(NOW, tick=False):
+        made = client_for(consumer).post("/api/v1/tokens/", {"name": "phone"})
+    assert made.status_code == 201
+    assert made.json()["expires_at"] == "2026-07-30T13:00:00+01:00"  # 1 May + 90 days, BST
+
+
+def test_a_token_made_with_a_token_expires_with_it_and_asks_no_later(db, consumer):
+    """The parent expires on 31 May; a child asking for 1 June is refused, and a child asking
+    nothing gets the parent's expiry rather than the default 90 days (29 July)."""
+    with time_machine.travel(NOW, tick=False):
+        parent = token_create(user=consumer, expires_at=NOW_UTC + dt.timedelta(days=30))
+        longer = with_key(parent.key).post(
+            "/api/v1/tokens/", {"expires_at": "2026-06-01T11:00:00Z"}, format="json"
+        )
+        child = with_key(parent.key).post("/api/v1/tokens/", {"name": "child"})
+    assert longer.status_code == 400
+    assert longer.json()["errors"] == [
+        {
+            "field": "expires_at",
+            "message": "A token made with a token expires no later than it: by 2026-05-31 "
+            "12:00 UTC.",
+        }
+    ]
+    assert child.status_code == 201
+    assert (child.json()["parent"], child.json()["expires_at"]) == (
+        parent.token.pk,
+        "2026-05-31T13:00:00+01:00",
+    )
+
+
+def test_revoking_a_token_revokes_every_token_made_with_it(db, consumer):
+    with time_machine.travel(NOW, tick=False):
+        parent = token_create(user=consumer)
+        child_key = with_key(parent.key).post("/api/v1/tokens/", {}).json()["key"]
+        grandchild_key = with_key(child_key).post("/api/v1/tokens/", {}).json()["key"]
+        assert with_key(grandchild_key).get("/api/v1/forces/").status_code == 200
+        revoked = with_key(parent.key).delete(f"/api/v1/tokens/{parent.token.pk}/")
+        assert revoked.status_code == 204
+        assert with_key(child_key).get("/api/v1/forces/").status_code == 401
+        assert with_key(grandchild_key).get("/api/v1/forces/").status_code == 401
+    assert ApiToken.objects.filter(user=consumer, revoked_at__isnull=True).count() == 0
+
+
+def test_no_token_lives_longer_than_365_days(db, client_for, owner):
+    with time_machine.travel(NOW, tick=False):
+        refused = client_for(owner).post(
+            "/api/v1/tokens/", {"expires_at": "2027-05-01T13:00:01+01:00"}, format="json"
+        )
+        taken = client_for(owner).post(
+            "/api/v1/tokens/", {"expires_at": "2027-05-01T13:00:00+01:00"}, format="json"
+        )
+    assert refused.json()["errors"] == [
+        {
+            "field": "expires_at",
+            "message": "A token lives at most 365 days: expire it by 2027-05-01 12:00 UTC.",
+        }
+    ]
+    assert taken.status_code == 201

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
@@ -22,7 +23,11 @@ class Command(BaseCommand):
         parser.add_argument("--email", default="")
         parser.add_argument("--password", default=None, help="Allow admin sign-in with it.")
         parser.add_argument(
-            "--expires-in-days", type=int, default=None, help="The token stops working then."
+            "--expires-in-days",
+            type=int,
+            default=None,
+            help="The token stops working then (default API_TOKEN_DEFAULT_DAYS, at most "
+            "API_TOKEN_MAX_DAYS).",
         )
 
     def handle(
@@ -43,8 +48,8 @@ class Command(BaseCommand):
                 validate_email(email)
             except Exception as error:
                 raise CommandError(f"--email: '{email}' is not an email address.") from error
-        if expires_in_days is not None and expires_in_days < 1:
-            raise CommandError("--expires-in-days must be 1 or more.")
+        if expires_in_days is not None and not 1 <= expires_in_days <= settings.API_TOKEN_MAX_DAYS:
+            raise CommandError(f"--expires-in-days must be 1 to {settings.API_TOKEN_MAX_DAYS}.")
         expires_at = (
             timezone.now() + dt.timedelta(days=expires_in_days) if expires_in_days else None
         )
