@@ -15,8 +15,26 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_filter = ["revoked_at", "expires_at"]
     list_select_related = ["user"]
     search_fields = ["prefix", "user__username", "name"]
-    readonly_fields = ["user", "prefix", "created_at", "revoked_at", "last_used_at"]
-    fields = ["user", "name", "prefix", "created_at", "expires_at", "revoked_at", "last_used_at"]
+    # Revoking is the admin's tool; an expiry is set when the token is made, within the policy.
+    readonly_fields = [
+        "user",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "parent",
+        "revoked_at",
+        "last_used_at",
+    ]
+    fields = [
+        "user",
+        "name",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "parent",
+        "revoked_at",
+        "last_used_at",
+    ]
     actions = ["revoke"]
 
     def has_add_permission(self, request) -> bool:

@@ -35,7 +35,9 @@ class ApiTokenViewSet(
     def create(self, request: Request) -> Response:
         payload = ApiTokenCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        issued = services.token_create(user=request.user, **payload.validated_data)
+        # A token made with a token is its child: it expires no later and is revoked with it.
+        parent = request.auth if isinstance(request.auth, ApiToken) else None
+        issued = services.token_create(user=request.user, parent=parent, **payload.validated_data)
         issued.token.key = issued.key
         body = IssuedTokenSerializer(issued.token).data
         return Response(body, status=status.HTTP_201_CREATED)

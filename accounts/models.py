@@ -20,7 +20,18 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=8, unique=True, editable=False)
     digest = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never expires.")
+    # Every token expires (API_TOKEN_MAX_DAYS at most); one made with another token expires no
+    # later than it and is revoked with it, so a leaked token cannot leave heirs behind.
+    expires_at = models.DateTimeField(help_text="When it stops working.")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+        editable=False,
+        help_text="The token it was made with, if it was made through the API with a token.",
+    )
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
@@ -34,7 +45,7 @@ class ApiToken(models.Model):
         """Why this token may not be used now, or None when it may."""
         if self.revoked_at is not None:
             return "revoked"
-        if self.expires_at is not None and self.expires_at <= now:
+        if self.expires_at <= now:
             return "expired"
         if not self.user.is_active:
             return "inactive user"

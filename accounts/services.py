@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -24,15 +25,26 @@ class IssuedToken:
 
 
 def token_create(
-    *, user: AbstractBaseUser, name: str = "", expires_at: dt.datetime | None = None
+    *,
+    user: AbstractBaseUser,
+    name: str = "",
+    expires_at: dt.datetime | None = None,
+    parent: ApiToken | None = None,
 ) -> IssuedToken:
-    if expires_at is not None and expires_at <= timezone.now():
-        raise ValidationError({"expires_at": "The expiry must be in the future."})
+    """A new token for `user`. It expires at `expires_at` (by default API_TOKEN_DEFAULT_DAYS from
+    now), which may be no later than API_TOKEN_MAX_DAYS from now nor, for a token made with
+    another (`parent`), than that token's expiry: a token cannot outlive the one that made it."""
+    expires_at = token_expiry(expires_at=expires_at, parent=parent)
     # Two keys sharing a random 32-bit prefix is unlikely but possible: draw again.
     for _ in range(5):
         prefix, key = keys.new_key()
         token = ApiToken(
-            user=user, name=name, prefix=prefix, digest=keys.digest_of(key), expires_at=expires_at
+            user=user,
+            name=name,
+            prefix=prefix,
+            digest=keys.digest_of(key),
+            expires_at=expires_at,
+            parent=parent,
         )
         token.full_clean(exclude=["prefix", "digest"])
         try:
@@ -45,12 +57,53 @@ def token_create(
     raise RuntimeError("Could not draw an unused token prefix.")
 
 
+def token_expiry(*, expires_at: dt.datetime | None, parent: ApiToken | None) -> dt.datetime:
+    """When a new token stops working, or ValidationError on `expires_at`."""
+    now = timezone.now()
+    latest = now + dt.timedelta(days=settings.API_TOKEN_MAX_DAYS)
+    if expires_at is None:
+        expires_at = now + dt.timedelta(days=settings.API_TOKEN_DEFAULT_DAYS)
+        return min(expires_at, latest, *([parent.expires_at] if parent else []))
+    if expires_at <= now:
+        raise ValidationError({"expires_at": "The expiry must be in the future."})
+    if expires_at > latest:
+        raise ValidationError(
+            {
+                "expires_at": f"A token lives at most {settings.API_TOKEN_MAX_DAYS} days: "
+                f"expire it by {latest:%Y-%m-%d %H:%M} UTC."
+            }
+        )
+    if parent is not None and expires_at > parent.expires_at:
+        raise ValidationError(
+            {
+                "expires_at": "A token made with a token expires no later than it: by "
+                f"{parent.expires_at:%Y-%m-%d %H:%M} UTC."
+            }
+        )
+    return expires_at
+
+
 def token_revoke(*, token: ApiToken) -> bool:
-    """Revoke the token from now on; False when it was already revoked."""
-    revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+    """Revoke the token from now on, and every token made with it (and with those, and so on);
+    False when it was already revoked."""
+    family, generation = [token.pk], [token.pk]
+    while generation:
+        generation = list(
+            ApiToken.objects.filter(parent__in=generation).values_list("pk", flat=True)
+        )
+        family.extend(generation)
+    now = timezone.now()
+    with transaction.atomic():
+        revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=now
+        )
+        heirs = ApiToken.objects.filter(pk__in=family[1:], revoked_at__isnull=True).update(
+            revoked_at=now
+        )
     token.refresh_from_db(fields=["revoked_at"])
-    if revoked:
-        logger.info("API token revoked", extra={"token_prefix": token.prefix})
+    if revoked or heirs:
+        logger.info(
+            "API token revoked",
+            extra={"token_prefix": token.prefix, "tokens_made_with_it": heirs},
+        )
     return bool(revoked)

@@ -3,26 +3,16 @@ proxy) and what a locked-out person is told."""
 
 from __future__ import annotations
 
-import ipaddress
-
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from core.client_address import client_address as core_client_address
+
 
 def client_address(request: HttpRequest) -> str | None:
-    """The address a failed sign-in is counted against.
-
-    Behind the proxy every request comes from the proxy's address, so one attacker would lock
-    out everyone; the proxy appends the real client to X-Forwarded-For. Only the LAST entry is
-    believed, and only from a trusted proxy: earlier entries are whatever the client sent."""
-    remote = request.META.get("REMOTE_ADDR", "")
-    if remote not in settings.TRUSTED_PROXIES:
-        return remote or None
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
-    try:
-        return str(ipaddress.ip_address(forwarded))
-    except ValueError:
-        return remote
+    """The address a failed sign-in is counted against: the same one the API's throttles count
+    (core.client_address), so both agree on who is behind the proxy."""
+    return core_client_address(request)
 
 
 def lockout_response(request: HttpRequest, original_response=None, credentials=None):

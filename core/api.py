@@ -1,14 +1,35 @@
-"""What every endpoint shares: one error shape and one pagination."""
+"""What every endpoint shares: one error shape, one pagination, the JSON parser and the shape of a
+slug in a path."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, negotiation, pagination
+from rest_framework import exceptions, negotiation, pagination, parsers
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.conflicts import Conflict
+
+# A slug as Django's `slug` path converter reads it. Slug-addressed viewsets route only these, so
+# a path such as `/forces/%00/` is a 404 before any query: PostgreSQL cannot hold a NUL character
+# in a text parameter, and the lookup failed (a 500).
+SLUG_IN_PATH = "[-a-zA-Z0-9_]+"
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's parser, but a body nested too deeply for Python's recursion limit (100,000 `[`) is
+    bad input, not a server error."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError as too_deep:
+            raise exceptions.ParseError("JSON parse error - the body is nested too deeply.") from (
+                too_deep
+            )
 
 
 class Pagination(pagination.PageNumberPagination):
@@ -90,7 +111,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     """Every error answers `{"detail": "...", "errors": [{"field": ..., "message": ...}]}`.
 
     `field` names the input at fault (null when the error is about the request as a whole);
-    services raise Django's ValidationError, which becomes a 400 like a serializer's."""
+    services raise Django's ValidationError, which becomes a 400 like a serializer's, and its
+    Conflict, which becomes a 409: what the caller would create exists already."""
+    conflict = isinstance(exc, Conflict)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     response = drf_exception_handler(exc, context)
@@ -105,6 +128,8 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
             "detail": errors[0]["message"] if errors else "Invalid input.",
             "errors": errors,
         }
+        if conflict:
+            response.status_code = 409
     else:
         response.data = {"detail": str(response.data.get("detail", exc)), "errors": []}
     return response

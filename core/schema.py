@@ -33,6 +33,8 @@ WHY = {
     "401": "No credentials, or a token that is not valid.",
     "403": "Your role does not allow this.",
     "404": "Not found, or not visible to you.",
+    "409": "What this would create exists already (an identical submission, or one a moment "
+    "earlier); nothing was written.",
     "415": "The body's content type is not one this operation reads (see its request body).",
     "429": "Too many requests: wait the seconds the Retry-After header gives.",
 }
@@ -42,6 +44,8 @@ def _codes(path: str, method: str, operation: dict) -> list[str]:
     codes = ["401", "403", "429"]
     if method in ("post", "put", "patch") or operation.get("parameters"):
         codes.append("400")
+    if method == "post":
+        codes.append("409")
     if "{" in path:
         codes.append("404")
     if "requestBody" in operation:

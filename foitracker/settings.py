@@ -135,8 +135,13 @@ AXES_CLIENT_IP_CALLABLE = "accounts.sign_in.client_address"
 AXES_LOCKOUT_CALLABLE = "accounts.sign_in.lockout_response"
 # Failed sign-ins are counted in the database (shared by every web process); no passwords kept.
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
-# The proxies whose X-Forwarded-For is believed (the same list gunicorn trusts).
+
+# Behind the proxy (core/client_address.py): the addresses whose X-Forwarded-For is believed (the
+# list gunicorn trusts), and how many proxies each append an entry to it (nginx alone: 1; a load
+# balancer in front of nginx: 2). The client is the NUM_PROXIES-th entry from the right; the
+# throttles and the sign-in lock-out both count that address. 0: believe no header.
 TRUSTED_PROXIES = env_list("FORWARDED_ALLOW_IPS", "127.0.0.1")
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "1"))
 
 LANGUAGE_CODE = "en-gb"
 # Legal deadlines are counted in UK dates, so "today" is today in London.
@@ -166,6 +171,11 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.api.ContentNegotiation",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -173,18 +183,25 @@ REST_FRAMEWORK = {
     "ORDERING_PARAM": "ordering",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # Every signed-in caller has a budget; the reports that scan the dataset have a smaller one,
-    # and anonymous readers (per address) a smaller one still.
+    # and anonymous readers (per address) a smaller one still. Counted in the shared cache with
+    # an atomic increment (core/throttles.py).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.ScopedRateThrottle",
+        "core.throttles.AnonRateThrottle",
+        "core.throttles.UserRateThrottle",
+        "core.throttles.ScopedRateThrottle",
     ],
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_RATE_ANON", "300/hour"),
         "user": os.environ.get("API_RATE_USER", "5000/hour"),
         "heavy": os.environ.get("API_RATE_HEAVY", "600/hour"),
     },
 }
+
+# API tokens all expire: made without an expiry they last API_TOKEN_DEFAULT_DAYS, and none may
+# last more than API_TOKEN_MAX_DAYS (a token made with a token also expires no later than it).
+API_TOKEN_DEFAULT_DAYS = int(os.environ.get("API_TOKEN_DEFAULT_DAYS", "90"))
+API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "365"))
 
 # What anonymous callers may read, published campaigns only: "releases" (the published
 # releases and their files, by default), "aggregates", "dataset", "compliance". Empty: nothing.
@@ -223,6 +240,22 @@ if PRODUCTION and TASKS_IN_PROCESS and os.environ.get("TASKS_IN_PROCESS") != "1"
         "REDIS_URL must be set when DJANGO_ENV=production (Celery's broker); set "
         "TASKS_IN_PROCESS=1 to run tasks inside the web process instead."
     )
+# One cache for every web process and machine (the API's throttles count in it): Redis when
+# CACHE_URL or REDIS_URL is set, else each process's own memory, which is right for one process
+# on a laptop only. The prefix keeps installations that share a Redis apart.
+CACHE_URL = os.environ.get("CACHE_URL", REDIS_URL)
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "foitracker"),
+            "TIMEOUT": 300,
+        }
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = TASKS_IN_PROCESS
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -31,11 +31,29 @@ class ForceAdmin(admin.ModelAdmin):
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["title", "owner", "period_start", "period_end", "published", "created_at"]
-    list_filter = ["published"]
+    """A campaign whose requests have events cannot be deleted (they are protected): the delete
+    page lists them and refuses. Archive it instead."""
+
+    list_display = ["title", "owner", "period_start", "period_end", "published", "archived_at"]
+    list_filter = ["published", ("archived_at", admin.EmptyFieldListFilter)]
     search_fields = ["title", "question"]
     filter_horizontal = ["collaborators"]
     autocomplete_fields = ["owner"]
+    readonly_fields = ["archived_at", "archive_reason"]
+    actions = ["archive"]
+
+    @admin.action(description="Archive the selected campaigns (end their open requests)")
+    def archive(self, request, queryset) -> None:
+        archived = 0
+        for campaign in queryset.filter(archived_at__isnull=True):
+            services.campaign_archive(
+                campaign=campaign,
+                reason=f"Archived in the admin by {request.user}.",
+                user=request.user,
+            )
+            self.log_change(request, campaign, "Archived.")
+            archived += 1
+        self.message_user(request, f"{archived} campaign(s) archived.")
 
 
 class RequestEventInline(admin.TabularInline):
@@ -65,8 +83,14 @@ class RequestEventInline(admin.TabularInline):
 
 
 class FoiRequestForm(forms.ModelForm):
+    # A response is recorded and withdrawn on the responses screen, with its outcome or reason.
     event_kind = forms.ChoiceField(
-        label="Record an event", required=False, choices=[("", "---------"), *EventKind.choices]
+        label="Record an event",
+        required=False,
+        choices=[
+            ("", "---------"),
+            *((k, label) for k, label in EventKind.choices if k != EventKind.RESPONSE_WITHDRAWN),
+        ],
     )
     event_on = forms.DateField(label="Event date", required=False)
     event_until = forms.DateField(label="Extension until", required=False)

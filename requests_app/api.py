@@ -8,7 +8,7 @@ from rest_framework.metadata import SimpleMetadata
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import CursorPagination
+from core.api import SLUG_IN_PATH, CursorPagination
 from requests_app import roles, selectors, services
 from requests_app.filters import FoiRequestFilter, ForceFilter
 from requests_app.models import Force
@@ -21,6 +21,7 @@ from requests_app.serializers import (
     CampaignSerializer,
     FoiRequestSerializer,
     ForceSerializer,
+    ReasonSerializer,
     ReminderPreferenceSerializer,
     ReminderSerializer,
     RequestEventSerializer,
@@ -43,6 +44,7 @@ class ForceViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Force.objects.all()
     serializer_class = ForceSerializer
     lookup_field = "slug"
+    lookup_value_regex = SLUG_IN_PATH
     filterset_class = ForceFilter
     ordering_fields = ["name", "slug"]
 
@@ -58,6 +60,7 @@ class CampaignViewSet(
 
     serializer_class = CampaignSerializer
     permission_classes = [RoleCanWrite]
+    read_roles = roles.RECORD_READERS
     write_roles = {"default": TEAM}
     ordering_fields = ["created_at", "title"]
     filterset_fields = ["published"]
@@ -71,6 +74,17 @@ class CampaignViewSet(
 
     def perform_create(self, serializer: CampaignSerializer) -> None:
         serializer.save(owner=self.request.user)
+
+    @extend_schema(request=ReasonSerializer, responses={200: CampaignSerializer})
+    @action(detail=True, methods=["post"])
+    def archive(self, request: Request, pk: str | None = None) -> Response:
+        """Archive the campaign (it is never deleted): each open request is withdrawn, or closed
+        if answered, by an event in its log."""
+        campaign = self.get_object()
+        payload = ReasonSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.campaign_archive(campaign=campaign, user=request.user, **payload.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=campaign.pk)).data)
 
     @extend_schema(request=CampaignSendSerializer, responses={201: CampaignSentSerializer})
     @action(detail=True, methods=["post"])
@@ -104,6 +118,7 @@ class FoiRequestViewSet(
 
     serializer_class = FoiRequestSerializer
     permission_classes = [RoleCanWrite]
+    read_roles = roles.RECORD_READERS
     write_roles = {"default": TEAM, "events": (*TEAM, roles.DATA_ENTRY)}
     filterset_class = FoiRequestFilter
     ordering_fields = ["id", "sent_on", "due_on", "current_due_on", "status"]

@@ -12,6 +12,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache, cached_property
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -182,10 +183,29 @@ class TimelineEvent:
     until: dt.date | None = None
 
 
+# Anything with a `kind`: a logged event, or the engine's own TimelineEvent.
+E = TypeVar("E")
+
+
+def standing_events(events: Iterable[E]) -> list[E]:
+    """The logged events (anything with a `kind`), in the order given, without the responses
+    that were withdrawn and their withdrawals: a withdrawn response never happened for the clocks
+    or the reports (no review or complaint window runs from it). Each withdrawal takes back the
+    latest response before it."""
+    standing: list[E] = []
+    for event in events:
+        if event.kind == "response_withdrawn":
+            latest = max(i for i, e in enumerate(standing) if e.kind == "response")
+            del standing[latest]
+            continue
+        standing.append(event)
+    return standing
+
+
 def timeline(events: Iterable) -> list[TimelineEvent]:
     """What the engine reads of logged events (anything with `kind`, `on` and `until`), in the
     order given: the one conversion from the event log to the engine."""
-    return [TimelineEvent(kind=e.kind, on=e.on, until=e.until) for e in events]
+    return [TimelineEvent(kind=e.kind, on=e.on, until=e.until) for e in standing_events(events)]
 
 
 @dataclass

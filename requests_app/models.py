@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from core.dates import validate_date_in_range
 from requests_app.deadlines import GUERNSEY_2021, REGIME_CHOICES, Deadlines, WorkingCalendar
 from requests_app.status import OPEN, RUNNING_CLOCKS, EventKind, Status
 
@@ -39,8 +40,14 @@ class Campaign(models.Model):
 
     title = models.CharField(max_length=200)
     question = models.TextField()
-    period_start = models.DateField(help_text="First day of the period the question asks about.")
-    period_end = models.DateField(help_text="Last day of the period the question asks about.")
+    period_start = models.DateField(
+        help_text="First day of the period the question asks about.",
+        validators=[validate_date_in_range],
+    )
+    period_end = models.DateField(
+        help_text="Last day of the period the question asks about.",
+        validators=[validate_date_in_range],
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="campaigns_owned"
     )
@@ -60,6 +67,10 @@ class Campaign(models.Model):
         help_text="Its figures are made up (the demo): every report of them says so.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A campaign with an event log is never deleted (its events are protected): it is archived,
+    # which withdraws or closes each of its requests through the event log.
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    archive_reason = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -115,9 +126,12 @@ class FoiRequest(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="requests")
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="requests")
     reference = models.CharField(max_length=80, blank=True, help_text="The force's own reference.")
-    sent_on = models.DateField(null=True, blank=True)
+    sent_on = models.DateField(null=True, blank=True, validators=[validate_date_in_range])
     received_on = models.DateField(
-        null=True, blank=True, help_text="The date of receipt, from which the clock runs."
+        null=True,
+        blank=True,
+        help_text="The date of receipt, from which the clock runs.",
+        validators=[validate_date_in_range],
     )
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.DRAFT)
 
@@ -205,11 +219,19 @@ class ReviewOutcome(models.TextChoices):
 class RequestEvent(models.Model):
     """One entry of a request's append-only log: what happened, when, and who recorded it."""
 
-    request = models.ForeignKey(FoiRequest, on_delete=models.CASCADE, related_name="events")
+    # The log is append-only: a request (or a campaign) whose log has entries cannot be deleted,
+    # by the admin or anyone; it is withdrawn or archived instead.
+    request = models.ForeignKey(FoiRequest, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=40, choices=EventKind.choices)
-    on = models.DateField(help_text="The day it happened (not the day it was recorded).")
+    on = models.DateField(
+        help_text="The day it happened (not the day it was recorded).",
+        validators=[validate_date_in_range],
+    )
     until = models.DateField(
-        null=True, blank=True, help_text="For an extension: the force's estimated answer date."
+        null=True,
+        blank=True,
+        help_text="For an extension: the force's estimated answer date.",
+        validators=[validate_date_in_range],
     )
     # Empty on reviews logged before outcomes were kept: their note is all there is.
     review_outcome = models.CharField(
@@ -245,7 +267,7 @@ class ExtraHoliday(models.Model):
     """A non-working day that the holiday calendars lack, such as a proclaimed bank holiday."""
 
     regime = models.CharField(max_length=40, choices=REGIME_CHOICES)
-    date = models.DateField()
+    date = models.DateField(validators=[validate_date_in_range])
     name = models.CharField(max_length=120)
 
     class Meta:

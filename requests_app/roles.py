@@ -27,3 +27,15 @@ def has_role(user: AbstractBaseUser | AnonymousUser, role: str) -> bool:
         names = set(user.groups.values_list("name", flat=True))
         user._role_names = names
     return role in names
+
+
+# Who reads the working records (campaigns, requests and their event logs, responses, documents,
+# figures): the people who run campaigns. A consumer, and an anonymous reader where reports are
+# public, reads what was published: the aggregates, the dataset and the releases of published
+# campaigns, without event notes, the forces' documents or the names of the people who keyed
+# and confirmed figures (docs/api.md, "Who reads what").
+RECORD_READERS = (RESEARCHER, DATA_ENTRY, ADMIN)
+
+
+def reads_records(user: AbstractBaseUser | AnonymousUser) -> bool:
+    return any(has_role(user, role) for role in RECORD_READERS)

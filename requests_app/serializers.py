@@ -5,6 +5,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.dates import validate_date_in_range
 from requests_app.models import (
     Campaign,
     FoiRequest,
@@ -78,7 +79,10 @@ class CampaignSerializer(serializers.ModelSerializer):
             "published",
             "warnings",
             "created_at",
+            "archived_at",
+            "archive_reason",
         ]
+        read_only_fields = ["archived_at", "archive_reason"]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_warnings(self, campaign: Campaign) -> list[str]:
@@ -94,9 +98,15 @@ class CampaignSerializer(serializers.ModelSerializer):
         return attrs
 
 
+class ReasonSerializer(serializers.Serializer):
+    """Archiving a campaign, withdrawing a response: why, in words kept in the event log."""
+
+    reason = serializers.CharField(max_length=2000)
+
+
 class CampaignSendSerializer(serializers.Serializer):
     forces = serializers.ListField(child=ForceSlugField(), allow_empty=False)
-    sent_on = serializers.DateField()
+    sent_on = serializers.DateField(validators=[validate_date_in_range])
 
     def validate_forces(self, forces: list[Force]) -> list[Force]:
         slugs = [force.slug for force in forces]
@@ -204,6 +214,13 @@ class RequestEventSerializer(serializers.ModelSerializer):
         error_messages={"invalid_choice": "'{input}' is not a kind of event."},
     )
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    def validate_kind(self, kind: str) -> str:
+        if kind == EventKind.RESPONSE_WITHDRAWN:
+            raise serializers.ValidationError(
+                "Withdraw the response itself: POST /api/v1/responses/{id}/withdraw/ with a reason."
+            )
+        return kind
 
     class Meta:
         model = RequestEvent

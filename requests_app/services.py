@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from django.apps import apps
@@ -18,11 +18,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.conflicts import Conflict
+from core.dates import check_date_in_range
 from requests_app import roles
 from requests_app.deadlines import WorkingCalendar, compute_deadlines, timeline
 from requests_app.models import Campaign, ExtraHoliday, FoiRequest, Force, RequestEvent
 from requests_app.selectors import working_calendar, working_calendars
-from requests_app.status import EventKind, Status, TransitionRefused, next_status
+from requests_app.status import TRANSITIONS, EventKind, Status, TransitionRefused, next_status
 
 FORCE_REGISTER = Path(settings.BASE_DIR) / "fixtures" / "forces.csv"
 FORCE_FIELDS = ["name", "country", "regime", "ons_code", "wdtk_slug", "foi_email", "territorial"]
@@ -58,6 +60,18 @@ def roles_create() -> None:
     Group.objects.get(name=roles.ADMIN).permissions.add(*staff)
 
 
+def status_before_the_response(events: Iterable[RequestEvent]) -> str | None:
+    """The status the standing response found (where withdrawing it leads), or None when no
+    response stands: each withdrawal takes back the latest response before it."""
+    found: list[str] = []
+    for event in events:
+        if event.kind == EventKind.RESPONSE:
+            found.append(event.from_status)
+        elif event.kind == EventKind.RESPONSE_WITHDRAWN and found:
+            found.pop()
+    return found[-1] if found else None
+
+
 def _recompute(request: FoiRequest, calendar: WorkingCalendar, timeline) -> None:
     request.apply_deadlines(compute_deadlines(calendar, request.received_on, timeline))
 
@@ -71,11 +85,13 @@ def campaign_send(
     `request_record_event` (`_append`: the status machine's draft -> sent, the event, the
     deadlines from the engine); only the writing is batched, because a request that does not
     exist yet has no row to lock and no log to check the event against."""
+    _check_not_archived(campaign)
     already = set(campaign.requests.filter(force__in=forces).values_list("force__slug", flat=True))
     if already:
-        raise ValidationError(
+        raise Conflict(
             {"forces": f"This campaign was already sent to: {', '.join(sorted(already))}."}
         )
+    check_date_in_range(sent_on, "sent_on")
     _check_not_future(sent_on, "sent_on")
     calendars = working_calendars()
     sent = []
@@ -93,10 +109,54 @@ def campaign_send(
             RequestEvent.objects.bulk_create([event for _, event in sent])
     except IntegrityError as race:
         # Someone sent the campaign to one of these forces between the check above and now.
-        raise ValidationError(
+        raise Conflict(
             {"forces": "This campaign was sent to one of these forces a moment ago; reload it."}
         ) from race
     return created
+
+
+def campaign_archive(*, campaign: Campaign, reason: str, user: AbstractBaseUser) -> Campaign:
+    """Archive a campaign instead of deleting it (its requests' event logs are protected). Each
+    request still open is ended through its own log, withdrawn if the force has not answered and
+    closed if it has, so no clock runs and no reminder is owed; the campaign, its requests and
+    their logs stay, and it is sent to no more forces."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the campaign is archived."})
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if locked.archived_at is not None:
+            archived = f"{locked.archived_at:%Y-%m-%d}"
+            raise Conflict({"campaign": f"This campaign was archived already, on {archived}."})
+        for request in locked.requests.order_by("pk"):
+            ending = _ending_for(request.status)
+            if ending is not None:
+                request_record_event(
+                    request=request,
+                    kind=ending,
+                    on=timezone.localdate(),
+                    user=user,
+                    note=f"Campaign archived: {reason}",
+                )
+        locked.archived_at, locked.archive_reason = timezone.now(), reason
+        locked.save(update_fields=["archived_at", "archive_reason"])
+    return locked
+
+
+def _ending_for(status: str) -> str | None:
+    """The event that ends a request in this status: withdrawn before an answer, closed after."""
+    for kind in (EventKind.WITHDRAWN, EventKind.CLOSED):
+        allowed_from, _ = TRANSITIONS[kind]
+        if status in allowed_from:
+            return kind
+    return None
+
+
+def _check_not_archived(campaign: Campaign) -> None:
+    if campaign.archived_at is not None:
+        raise ValidationError(
+            {"campaign": f"This campaign was archived on {campaign.archived_at:%Y-%m-%d}."}
+        )
 
 
 def _append(
@@ -104,8 +164,11 @@ def _append(
 ) -> None:
     """Apply an event to a request in memory: the status the status machine leads to, and the
     deadlines the engine computes from the whole timeline. The callers write both."""
+    earlier = list(earlier)
     event.from_status = request.status
-    event.to_status = next_status(request.status, event.kind)
+    event.to_status = next_status(
+        request.status, event.kind, before_the_response=status_before_the_response(earlier)
+    )
     request.status = event.to_status
     _recompute(request, calendar, timeline([*earlier, event]))
 
@@ -119,20 +182,38 @@ def request_create(
     sent_on: dt.date | None = None,
     received_on: dt.date | None = None,
 ) -> FoiRequest:
-    """A single request: a draft without `sent_on`, or already sent with a `sent` event."""
+    """A single request: a draft without `sent_on`, or already sent with a `sent` event. A
+    second request to the same force is a Conflict, whether it comes after the first or races
+    it (two identical submissions at once: the unique constraint lets one in)."""
+    _check_not_archived(campaign)
     request_dates_check(sent_on=sent_on, received_on=received_on)
     if campaign.requests.filter(force=force).exists():
-        # full_clean would report the unique constraint against no field at all.
-        raise ValidationError({"force": f"This campaign already has a request to {force.slug}."})
+        raise _already_asked(force)
     request = FoiRequest(campaign=campaign, force=force, reference=reference)
-    with transaction.atomic():
-        request.full_clean(exclude=["status"])
-        request.save()
-        if sent_on is not None:
-            request_record_event(
-                request=request, kind=EventKind.SENT, on=sent_on, user=user, received_on=received_on
-            )
+    try:
+        with transaction.atomic():
+            # Uniqueness is the check above and the database's: full_clean would report the
+            # constraint against no field, and as a 400 to the loser of a race.
+            request.full_clean(exclude=["status", "campaign"])
+            request.save()
+            if sent_on is not None:
+                request_record_event(
+                    request=request,
+                    kind=EventKind.SENT,
+                    on=sent_on,
+                    user=user,
+                    received_on=received_on,
+                )
+    except IntegrityError:
+        # Read after the rollback: a failed statement leaves PostgreSQL's transaction unusable.
+        if campaign.requests.filter(force=force).exists():
+            raise _already_asked(force) from None
+        raise
     return request
+
+
+def _already_asked(force: Force) -> Conflict:
+    return Conflict({"force": f"This campaign already has a request to {force.slug}."})
 
 
 def request_dates_check(*, sent_on: dt.date | None, received_on: dt.date | None) -> None:
@@ -140,6 +221,9 @@ def request_dates_check(*, sent_on: dt.date | None, received_on: dt.date | None)
     errors beside their fields; the errors name the caller's fields, not the `sent` event's."""
     if received_on is not None and sent_on is None:
         raise ValidationError({"received_on": "A request cannot be received before it is sent."})
+    for field, day in (("sent_on", sent_on), ("received_on", received_on)):
+        if day is not None:
+            check_date_in_range(day, field)
     if sent_on is not None:
         _check_not_future(sent_on, "sent_on")
         _check_receipt(sent_on=sent_on, received_on=received_on or sent_on)
@@ -206,7 +290,10 @@ def event_check(
     """Raise ValidationError unless the event may be recorded now; return the status it leads to.
     Forms call it to show errors beside their fields; the service calls it again under a lock."""
     try:
-        to_status = next_status(request.status, kind)
+        before = None
+        if kind == EventKind.RESPONSE_WITHDRAWN:
+            before = status_before_the_response(request.events.order_by("on", "id"))
+        to_status = next_status(request.status, kind, before_the_response=before)
     except TransitionRefused as refused:
         raise ValidationError({"kind": str(refused)}) from refused
     _check_event_dates(request, kind=kind, on=on, until=until)
@@ -218,6 +305,7 @@ def event_check(
 
 
 def _check_event_dates(request: FoiRequest, *, kind: str, on: dt.date, until: dt.date | None):
+    check_date_in_range(on, "on")
     _check_not_future(on, "on")
     if request.sent_on is not None and on < request.sent_on:
         raise ValidationError(
@@ -235,6 +323,27 @@ def _check_event_dates(request: FoiRequest, *, kind: str, on: dt.date, until: dt
         raise ValidationError({"until": "Only an extension takes an 'until' date."})
     if until is not None and until <= on:
         raise ValidationError({"until": "The extension's estimated date must be after the event."})
+    if until is not None:
+        _check_estimate(until)
+
+
+def _check_estimate(until: dt.date) -> None:
+    """A force's estimate for an extended answer lies within a year: the ICO expects no more than
+    20 working days beyond the due date (FOIA s.10(3) "such time as is reasonable"), and no
+    regime here allows an open-ended wait."""
+    check_date_in_range(until, "until")
+    horizon = _a_year_after(timezone.localdate())
+    if until > horizon:
+        raise ValidationError(
+            {"until": f"{until} is more than a year away (after {horizon}); check the date."}
+        )
+
+
+def _a_year_after(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
 
 
 def _check_not_future(day: dt.date, field: str) -> None:

@@ -34,6 +34,7 @@ class EventKind(models.TextChoices):
     FEE_PAID = "fee_paid", "Fee paid"
     EXTENSION = "extension", "Public-interest extension"
     RESPONSE = "response", "Response received"
+    RESPONSE_WITHDRAWN = "response_withdrawn", "Response withdrawn"
     INTERNAL_REVIEW_REQUESTED = "internal_review_requested", "Internal review requested"
     INTERNAL_REVIEW_RESPONSE = "internal_review_response", "Internal review answered"
     COMPLAINT = "complaint", "Complaint to the regulator"
@@ -65,6 +66,10 @@ RUNNING_CLOCKS: dict[str, Clock] = {
     S.REVIEW_REQUESTED: Clock("review_due_on", "internal review"),
 }
 
+# A withdrawn response (recorded in error, or taken back by the force) returns the request to the
+# status that response found: an extended request is extended again, with its clock running.
+BEFORE_THE_RESPONSE = "before_the_response"
+
 # event kind -> (statuses it may happen in, status it leads to; None keeps the current one)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     EventKind.SENT: ((S.DRAFT,), S.SENT),
@@ -76,6 +81,7 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     EventKind.EXTENSION: (AWAITING_ANSWER, S.EXTENDED),
     # A force may answer while a clarification or fee is outstanding (often a refusal).
     EventKind.RESPONSE: (STILL_OPEN, S.RESPONDED),
+    EventKind.RESPONSE_WITHDRAWN: ((S.RESPONDED,), BEFORE_THE_RESPONSE),
     EventKind.INTERNAL_REVIEW_REQUESTED: ((S.RESPONDED,), S.REVIEW_REQUESTED),
     EventKind.INTERNAL_REVIEW_RESPONSE: ((S.REVIEW_REQUESTED,), S.REVIEW_ANSWERED),
     # The regulator takes complaints about silence as well as about answers.
@@ -95,8 +101,10 @@ class TransitionRefused(Exception):
     """An event that the status machine does not allow in the request's current status."""
 
 
-def next_status(current: str, kind: str) -> str:
-    """The status a request moves to when an event of `kind` happens, or TransitionRefused."""
+def next_status(current: str, kind: str, *, before_the_response: str | None = None) -> str:
+    """The status a request moves to when an event of `kind` happens, or TransitionRefused.
+    `before_the_response`: the status the standing response found (its event's from_status),
+    where withdrawing that response leads."""
     if kind not in TRANSITIONS:
         raise TransitionRefused(f"'{kind}' is not a kind of event.")
     allowed_from, target = TRANSITIONS[kind]
@@ -106,4 +114,8 @@ def next_status(current: str, kind: str) -> str:
             f"'{EventKind(kind).label}' cannot be recorded while the request is "
             f"'{Status(current).label.lower()}'; only when it is: {allowed}."
         )
+    if target == BEFORE_THE_RESPONSE:
+        if before_the_response is None:
+            raise TransitionRefused("There is no response on record to withdraw.")
+        return before_the_response
     return target or current

@@ -113,6 +113,13 @@ class FoiResponseForm(forms.ModelForm):
         choices=EXEMPTION_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
     )
     attach = forms.FileField(label="Attach a document", required=False)
+    withdraw_reason = forms.CharField(
+        label="Withdraw this response",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Say why (recorded in error, taken back by the force): the response, its "
+        "documents and figures stay, out of the dataset, and the request can take a new one.",
+    )
 
     class Meta:
         model = FoiResponse
@@ -172,6 +179,9 @@ class RefusalsRollBack:
             return redirect(request.get_full_path())
 
 
+WITHDRAWAL_FIELDS = ["withdrawn_at", "withdrawn_by", "withdrawal_reason"]
+
+
 @admin.register(FoiResponse)
 class FoiResponseAdmin(RefusalsRollBack, SimpleHistoryAdmin):
     form = FoiResponseForm
@@ -183,10 +193,27 @@ class FoiResponseAdmin(RefusalsRollBack, SimpleHistoryAdmin):
     change_form_template = "admin/responses_app/foiresponse/change_form.html"
 
     def get_readonly_fields(self, request, obj=None):
-        return ["request", "received_on", "entered_by"] if obj else []
+        if obj is None:
+            return []
+        return ["request", "received_on", "entered_by", *WITHDRAWAL_FIELDS]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is None or obj.withdrawn_at is not None:
+            return [f for f in fields if f != "withdraw_reason"]
+        return fields
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Withdrawn with a reason, never deleted: its documents and figures are its history.
+        return False
 
     def save_model(self, request, obj: FoiResponse, form, change: bool) -> None:
         data = form.cleaned_data
+        if change and data.get("withdraw_reason"):
+            services.response_withdraw(
+                response=obj, reason=data["withdraw_reason"], user=request.user
+            )
+            return
         fields = {name: data.get(name) for name in ("outcome", "other_exemptions", "caveats")}
         fields["exemptions"] = list(data.get("exemptions") or [])
         if change:

@@ -6,13 +6,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import CursorPagination
+from core.api import SLUG_IN_PATH, CursorPagination, JSONParser
 from requests_app import roles
-from requests_app.permissions import RoleCanWrite
+from requests_app.permissions import ReadsRecords, RoleCanWrite
+from requests_app.serializers import ReasonSerializer
 from responses_app import selectors, services
 from responses_app.documents import EXTENSIONS
 from responses_app.filters import FigureFilter, FoiResponseFilter
@@ -48,6 +49,7 @@ class PlatformViewSet(viewsets.ReadOnlyModelViewSet):
     )
     serializer_class = PlatformSerializer
     lookup_field = "slug"
+    lookup_value_regex = SLUG_IN_PATH
     ordering_fields = ["name", "slug"]
 
 
@@ -55,6 +57,7 @@ class PlatformOwnerViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = PlatformOwner.objects.all()
     serializer_class = PlatformOwnerSerializer
     lookup_field = "slug"
+    lookup_value_regex = SLUG_IN_PATH
     ordering_fields = ["name", "slug"]
 
 
@@ -62,6 +65,7 @@ class OffenceCategoryViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = OffenceCategory.objects.all()
     serializer_class = OffenceCategorySerializer
     lookup_field = "slug"
+    lookup_value_regex = SLUG_IN_PATH
     ordering_fields = ["name", "slug", "home_office_code"]
 
 
@@ -70,6 +74,7 @@ class ScopedByRole:
     rest, so a campaign's existence does not leak)."""
 
     permission_classes = [RoleCanWrite]
+    read_roles = roles.RECORD_READERS
     write_roles = {"default": WRITERS}
     visible = writable = None
 
@@ -107,6 +112,19 @@ class FoiResponseViewSet(
         serializer.instance = services.response_update(
             response=serializer.instance, user=self.request.user, **serializer.validated_data
         )
+
+    @extend_schema(request=ReasonSerializer, responses={200: FoiResponseSerializer})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str | None = None) -> Response:
+        """Withdraw the response with a reason (it is never deleted): its documents and figures
+        stay, out of the live dataset, and the request can take a new response."""
+        foi_response = self.get_object()
+        payload = ReasonSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        withdrawn = services.response_withdraw(
+            response=foi_response, user=request.user, **payload.validated_data
+        )
+        return Response(FoiResponseSerializer(withdrawn).data)
 
     @extend_schema(methods=["GET"], request=None, responses={200: DocumentSerializer(many=True)})
     @extend_schema(
@@ -184,9 +202,11 @@ def draft_as_dict(draft: FigureDraft) -> dict:
 
 
 class DocumentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """A document's details, and its file for signed-in users who can see the campaign."""
+    """A document's details, and its file, for the people who run campaigns and can see the
+    campaign: a force's original letter is not published with its figures."""
 
     serializer_class = DocumentSerializer
+    permission_classes = [ReadsRecords]
 
     def get_queryset(self):
         return selectors.documents_visible_to(self.request.user)

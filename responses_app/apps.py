@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate
 
 
 def load_reference_lists(sender, **kwargs) -> None:
@@ -15,4 +15,8 @@ class ResponsesAppConfig(AppConfig):
     verbose_name = "Responses and figures"
 
     def ready(self) -> None:
+        from responses_app.documents import file_remove_after_commit
+
         post_migrate.connect(load_reference_lists, sender=self)
+        # Not a domain effect: the file is part of the row, however the row is deleted.
+        post_delete.connect(file_remove_after_commit, sender="responses_app.Document")

@@ -15,8 +15,9 @@ from django.db.models import F, QuerySet
 
 from core.spreadsheet_cells import spreadsheet_safe
 from requests_app.models import FoiRequest
+from requests_app.roles import reads_records
 from requests_app.selectors import campaigns_visible_to
-from responses_app.models import Figure
+from responses_app.models import Figure, standing_condition
 
 # column -> where a live figure finds it. Release rows store these columns as they are.
 LIVE_COLUMNS: dict[str, F | str] = {
@@ -85,6 +86,18 @@ COLUMNS = [
 ]
 
 
+# Who keyed and who confirmed each figure: for the team's own checking, never published.
+PEOPLE_COLUMNS = ("verified_by_name", "entered_by_name")
+
+
+def columns_for(user) -> list[str]:
+    """The export's columns for this reader: the people's names only for those who read the
+    working records (roles.reads_records); a consumer or an anonymous reader gets the rest."""
+    if reads_records(user):
+        return COLUMNS
+    return [column for column in COLUMNS if column not in PEOPLE_COLUMNS]
+
+
 def live_dataset(
     figures: QuerySet[Figure] | None = None, columns: Iterable[str] | None = None
 ) -> QuerySet:
@@ -98,9 +111,9 @@ def live_dataset(
     return figures.annotate(**{name: at for name, at in LIVE_COLUMNS.items() if name in wanted})
 
 
-def dataset_rows(rows: QuerySet) -> Iterator[dict]:
+def dataset_rows(rows: QuerySet, columns: Sequence[str] = COLUMNS) -> Iterator[dict]:
     """Rows in the export's column order, read in chunks so memory stays flat."""
-    return rows.order_by("figure_id").values(*COLUMNS).iterator(chunk_size=2000)
+    return rows.order_by("figure_id").values(*columns).iterator(chunk_size=2000)
 
 
 class _Line:
@@ -117,13 +130,13 @@ def _cell(value: object) -> object:
     return spreadsheet_safe(value)
 
 
-def csv_lines(rows: Iterable[dict]) -> Iterator[str]:
+def csv_lines(rows: Iterable[dict], columns: Sequence[str] = COLUMNS) -> Iterator[str]:
     """The export's lines; the same rows give the same bytes every time (a release's checksum
     is of them)."""
     writer = csv.writer(_Line())
-    yield writer.writerow(COLUMNS)
+    yield writer.writerow(columns)
     for row in rows:
-        yield writer.writerow([_cell(row[column]) for column in COLUMNS])
+        yield writer.writerow([_cell(row[column]) for column in columns])
 
 
 def json_chunks(rows: Iterable[dict]) -> Iterator[str]:
@@ -191,7 +204,9 @@ def dataset_scope(
         if campaign is not None:
             campaigns = campaigns.filter(pk=campaign.pk)
         campaign_ids = campaigns.values("pk")
-        figures = Figure.objects.filter(response__request__campaign__in=campaign_ids)
+        figures = Figure.objects.filter(
+            standing_condition(through="response__"), response__request__campaign__in=campaign_ids
+        )
         if columns is not None:
             columns = [*columns, *(lookup.split("__")[0] for lookup in row_filters)]
         scope = DatasetScope(

@@ -129,11 +129,13 @@ class DatasetView(APIView):
         query = DatasetQuerySerializer(data=params, context={"request": request})
         query.is_valid(raise_exception=True)
         scope = dataset_scope(user=request.user, **query.scope_filters())
-        rows = dataset.dataset_rows(scope.rows)
+        columns = dataset.columns_for(request.user)
+        rows = dataset.dataset_rows(scope.rows, columns)
         if request.accepted_renderer.format == "json":
             body, content_type, extension = dataset.json_chunks(rows), "application/json", "json"
         else:
-            body, content_type, extension = dataset.csv_lines(rows), "text/csv", "csv"
+            body = dataset.csv_lines(rows, columns)
+            content_type, extension = "text/csv", "csv"
         response = StreamingHttpResponse(body, content_type=f"{content_type}; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{scope.filename}.{extension}"'
         return response
@@ -170,4 +172,7 @@ class ReleaseViewSet(
         payload = ReleaseCreateSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         release = releases.release_create(user=request.user, **payload.validated_data)
-        return Response(ReleaseSerializer(release).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ReleaseSerializer(release, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )

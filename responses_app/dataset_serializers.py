@@ -9,7 +9,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.dates import validate_date_in_range
 from requests_app.models import Campaign, Force
+from requests_app.roles import reads_records
 from requests_app.selectors import campaigns_editable_by, campaigns_visible_to
 from responses_app.aggregates import DEFAULT_ORDERING, DIMENSIONS, MAX_DIMENSIONS, ORDERINGS
 from responses_app.models import DatasetRelease, OffenceCategory, Platform, PlatformOwner, Unit
@@ -80,8 +82,12 @@ class VisibleField(serializers.PrimaryKeyRelatedField):
 class DatasetQuerySerializer(serializers.Serializer):
     campaign = VisibleField(noun="campaign")
     release = VisibleField(noun="release", help_text="Read a frozen release instead.")
-    period_start = serializers.DateField(required=False, help_text="Figures from this day.")
-    period_end = serializers.DateField(required=False, help_text="Figures up to this day.")
+    period_start = serializers.DateField(
+        required=False, help_text="Figures from this day.", validators=[validate_date_in_range]
+    )
+    period_end = serializers.DateField(
+        required=False, help_text="Figures up to this day.", validators=[validate_date_in_range]
+    )
     offence = SlugListField(model=OffenceCategory, help_text="Offence slugs, comma-separated.")
     platform = SlugListField(model=Platform, help_text="Platform slugs, comma-separated.")
     owner = SlugListField(model=PlatformOwner, help_text="Owner slugs, comma-separated.")
@@ -224,7 +230,10 @@ class AggregateSerializer(serializers.Serializer):
 
 
 class ReleaseSerializer(serializers.ModelSerializer):
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # Null for readers of published data only (a consumer): a name is not published.
+    created_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     published = serializers.BooleanField(
         source="is_published",
         read_only=True,
@@ -242,6 +251,13 @@ class ReleaseSerializer(serializers.ModelSerializer):
     page_url = serializers.SerializerMethodField(
         help_text="The release's page: its figures, files, citation and changes."
     )
+
+    def to_representation(self, release: DatasetRelease) -> dict:
+        data = super().to_representation(release)
+        http_request = self.context.get("request")
+        if http_request is None or not reads_records(http_request.user):
+            data["created_by"] = None
+        return data
 
     class Meta:
         model = DatasetRelease

@@ -8,10 +8,14 @@ import re
 import unicodedata
 import xml.etree.ElementTree as ElementTree
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import PureWindowsPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -171,3 +175,44 @@ def office_package_type(content_types: bytes) -> str:
     if WORD_MAIN in declared:
         return DOCX
     raise ValueError(f"This Office file is not a {ACCEPTED} file.")
+
+
+# The files of documents written inside the innermost `files_removed_on_rollback` block.
+_written: ContextVar[list | None] = ContextVar("document_files_written", default=None)
+
+
+@contextmanager
+def files_removed_on_rollback() -> Iterator[None]:
+    """Around a transaction that attaches documents: if it rolls back, the files it wrote go
+    too. A file is written before its row commits (never a row without its file), and Django has
+    no hook for a rollback, so the block that owns the transaction deletes the files when it
+    raises. A block inside another hands its files to the outer one, which may still roll back
+    (a refused import, after its document was attached, left the file behind)."""
+    outer = _written.get()
+    files: list = []
+    token = _written.set(files)
+    try:
+        yield
+    except BaseException:
+        for file in files:
+            file.delete(save=False)
+        raise
+    finally:
+        _written.reset(token)
+    if outer is not None:
+        outer.extend(files)
+
+
+def file_written(file) -> None:
+    """Note a document's file just written, for the enclosing block to delete on a rollback."""
+    files = _written.get()
+    if files is not None:
+        files.append(file)
+
+
+def file_remove_after_commit(sender, instance, **kwargs) -> None:
+    """post_delete of a Document: its file goes only once the row's deletion has committed, so
+    a deletion rolled back keeps both."""
+    storage, name = instance.file.storage, instance.file.name
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

@@ -10,6 +10,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, Lower
 from simple_history.models import HistoricalRecords
 
+from core.dates import validate_date_in_range
 from requests_app.deadlines import FOIA_2000, JERSEY_2011
 from requests_app.models import Campaign, FoiRequest
 from responses_app.values import ValueStatus
@@ -113,8 +114,15 @@ class PlatformOwnership(models.Model):
 
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="ownerships")
     owner = models.ForeignKey(PlatformOwner, on_delete=models.PROTECT, related_name="ownerships")
-    valid_from = models.DateField(null=True, blank=True, help_text="Empty: since the start.")
-    valid_to = models.DateField(null=True, blank=True, help_text="Empty: still owned.")
+    valid_from = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Empty: since the start.",
+        validators=[validate_date_in_range],
+    )
+    valid_to = models.DateField(
+        null=True, blank=True, help_text="Empty: still owned.", validators=[validate_date_in_range]
+    )
 
     class Meta:
         ordering = ["platform__name", "valid_from"]
@@ -167,7 +175,7 @@ class FoiResponse(models.Model):
     request's status by a 'response' event."""
 
     request = models.ForeignKey(FoiRequest, on_delete=models.PROTECT, related_name="responses")
-    received_on = models.DateField()
+    received_on = models.DateField(validators=[validate_date_in_range])
     outcome = models.CharField(max_length=30, choices=Outcome.choices)
     exemptions = models.JSONField(
         default=list, blank=True, help_text="Codes from the regime's pick-list, e.g. ['s12']."
@@ -178,13 +186,33 @@ class FoiResponse(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     entered_at = models.DateTimeField(auto_now_add=True)
+    # Withdrawn (recorded in error, or taken back by the force), never deleted: the response, its
+    # documents and figures stay, out of the live dataset, and the request can take a new one.
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    withdrawal_reason = models.TextField(blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-received_on", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.request.force} answered on {self.received_on}"
+        withdrawn = " (withdrawn)" if self.withdrawn_at else ""
+        return f"{self.request.force} answered on {self.received_on}{withdrawn}"
+
+
+def standing_condition(*, through: str = "") -> Q:
+    """The one definition of a response that stands (not withdrawn), in SQL. `through` reaches
+    the response from another model, such as "response__" from a figure. Reports count only
+    what stands; a withdrawn response and its figures are history."""
+    return Q(**{f"{through}withdrawn_at__isnull": True})
 
 
 # Outside the web root: nothing serves this directory, only the permission-checked view.
@@ -194,7 +222,8 @@ def document_storage() -> FileSystemStorage:
 
 
 class Document(models.Model):
-    response = models.ForeignKey(FoiResponse, on_delete=models.CASCADE, related_name="documents")
+    # A response with documents or figures is withdrawn, never deleted (nor are they with it).
+    response = models.ForeignKey(FoiResponse, on_delete=models.PROTECT, related_name="documents")
     file = models.FileField(storage=document_storage, max_length=200)
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=120, help_text="Checked from the bytes.")
@@ -228,10 +257,10 @@ class Figure(models.Model):
     # Figures are written in bulk by imports, so every index costs: a foreign key whose column
     # leads a composite index below takes no index of its own (db_index=False).
     response = models.ForeignKey(
-        FoiResponse, on_delete=models.CASCADE, related_name="figures", db_index=False
+        FoiResponse, on_delete=models.PROTECT, related_name="figures", db_index=False
     )
-    period_start = models.DateField()
-    period_end = models.DateField()
+    period_start = models.DateField(validators=[validate_date_in_range])
+    period_end = models.DateField(validators=[validate_date_in_range])
     offence = models.ForeignKey(
         OffenceCategory, on_delete=models.PROTECT, related_name="+", db_index=False
     )

@@ -20,7 +20,13 @@ from requests_app.models import Campaign
 from requests_app.selectors import campaigns_visible_to
 from responses_app.coverage import coverage
 from responses_app.dataset import csv_lines, dataset_rows, live_dataset
-from responses_app.models import DatasetRelease, Figure, PlatformScope, ReleaseRow
+from responses_app.models import (
+    DatasetRelease,
+    Figure,
+    PlatformScope,
+    ReleaseRow,
+    standing_condition,
+)
 
 BATCH = 2000
 # A release lists at most this many corrected figures one by one (and counts them all).
@@ -64,7 +70,12 @@ def release_create(*, campaign: Campaign, name: str, user, note: str = "") -> Da
 
 
 def _copy_rows(release: DatasetRelease) -> int:
-    figures = live_dataset(Figure.objects.filter(response__request__campaign=release.campaign))
+    # A withdrawn response's figures are kept in history, never released.
+    figures = live_dataset(
+        Figure.objects.filter(
+            standing_condition(through="response__"), response__request__campaign=release.campaign
+        )
+    )
     batch: list[ReleaseRow] = []
     copied = 0
     for row in dataset_rows(figures):

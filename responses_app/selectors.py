@@ -20,7 +20,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from requests_app.deadlines import WorkingCalendar
+from requests_app.deadlines import WorkingCalendar, standing_events
 from requests_app.models import Campaign, FoiRequest, Force, RequestEvent
 from requests_app.selectors import (
     User,
@@ -43,6 +43,7 @@ from responses_app.models import (
     Figure,
     FoiResponse,
     PlatformScope,
+    standing_condition,
 )
 
 # Entered once and not yet confirmed by a second person; and keyed differently by two people.
@@ -171,7 +172,10 @@ def compliance_report(
         requests = requests.filter(force=force)
     requests = requests.order_by("campaign_id", "force__name").prefetch_related(
         Prefetch("events", RequestEvent.objects.order_by("on", "id")),
-        Prefetch("responses", FoiResponse.objects.order_by("received_on", "id")),
+        Prefetch(
+            "responses",
+            FoiResponse.objects.filter(standing_condition()).order_by("received_on", "id"),
+        ),
     )
     calendars = working_calendars()
     rows = [_compliance_row(r, calendars[r.force.regime], today) for r in requests]
@@ -189,7 +193,7 @@ def _compliance_row(
     record = request_compliance(
         calendar=calendar,
         received_on=request.received_on,
-        events=list(request.events.all()),
+        events=standing_events(request.events.all()),
         answer=answer,
         overdue=request.is_overdue(today),
         today=today,

@@ -4,6 +4,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.dates import validate_date_in_range
 from requests_app.selectors import requests_writable_by
 from requests_app.serializers import SlugLookupField
 from responses_app import documents
@@ -87,6 +88,9 @@ class FoiResponseSerializer(serializers.ModelSerializer):
         required=False,
     )
     entered_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    withdrawn_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = FoiResponse
@@ -102,7 +106,11 @@ class FoiResponseSerializer(serializers.ModelSerializer):
             "caveats",
             "entered_by",
             "entered_at",
+            "withdrawn_at",
+            "withdrawn_by",
+            "withdrawal_reason",
         ]
+        read_only_fields = ["withdrawn_at", "withdrawal_reason"]
 
     def get_fields(self):
         fields = super().get_fields()
@@ -157,7 +165,9 @@ class FigureSerializer(serializers.ModelSerializer):
     )
     offence = _slug_field(OffenceCategory, "offence")
     platform = _slug_field(Platform, "platform", allow_null=True, required=False)
-    owner = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # Null for a platform with no owner on record on the period's first day, and for the
+    # 'not recorded' and 'all platforms' rows.
+    owner = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     platform_scope = serializers.ChoiceField(
         choices=PlatformScope.choices, required=False, default=PlatformScope.NAMED
     )
@@ -264,8 +274,12 @@ class ImportSerializer(serializers.Serializer):
         "(2019-10-01/2020-03-31) or offence slugs, or 'skip'.",
     )
     offence = serializers.CharField(required=False, default="")
-    period_start = serializers.DateField(required=False, allow_null=True, default=None)
-    period_end = serializers.DateField(required=False, allow_null=True, default=None)
+    period_start = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=[validate_date_in_range]
+    )
+    period_end = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=[validate_date_in_range]
+    )
     unit = serializers.ChoiceField(choices=Unit.choices, required=False, default=Unit.INSTANCES)
     sheet = serializers.CharField(required=False, default="")
 

@@ -16,8 +16,11 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from core.conflicts import Conflict
+from core.dates import check_date_in_range
 from requests_app.models import FoiRequest
 from requests_app.services import event_check, request_record_event
 from requests_app.status import EventKind
@@ -218,16 +221,14 @@ def document_attach(
         uploaded_by=user,
     )
     stored_name = f"{uuid.uuid4().hex}{documents.EXTENSIONS[content_type]}"
-    with transaction.atomic():
-        # The file is written first: a later rollback can leave an unreferenced file behind,
-        # never a row whose file is missing.
+    # The file is written before its row commits, so a row never lacks its file; if the
+    # transaction rolls back (here, or in a caller's block around this), the file goes too.
+    with documents.files_removed_on_rollback(), transaction.atomic():
+        _check_standing(response, "response")
         document.file.save(stored_name, ContentFile(content), save=False)
-        try:
-            document.full_clean()
-            document.save()
-        except Exception:
-            document.file.delete(save=False)
-            raise
+        documents.file_written(document.file)
+        document.full_clean()
+        document.save()
     return document
 
 
@@ -268,7 +269,8 @@ def figure_enter(
 ) -> FigureEntry:
     """Key in one figure. If the same cell is already entered by someone else, this is the
     second entry of double-entry verification: the same value confirms it, another value is a
-    disagreement kept on the figure until someone corrects it."""
+    disagreement kept on the figure until someone corrects it. The same person keying the cell
+    again is a Conflict."""
     parsed = figure_check(
         response=response,
         period_start=period_start,
@@ -297,17 +299,31 @@ def figure_enter(
         page=page,
         entered_by=user,
     )
+    try:
+        return _first_or_second_entry(figure, raw, parsed, user)
+    except IntegrityError:
+        # Another entry of this cell was inserted between our look and our insert (there was
+        # no row to lock yet): the cell's unique constraint let that one in. It is the first
+        # entry now, and ours the second.
+        figure.pk = None
+        return _first_or_second_entry(figure, raw, parsed, user)
+
+
+def _first_or_second_entry(figure: Figure, raw, parsed: ParsedValue, user) -> FigureEntry:
     with transaction.atomic():
         existing = (
             Figure.objects.select_for_update()
-            .filter(response=response, **figure.cell_lookup())
+            .filter(response=figure.response, **figure.cell_lookup())
             .first()
         )
         if existing is not None:
             return _second_entry(existing, raw, parsed, user)
         _check_document(figure)
         figure._history_user = user
-        figure.full_clean()
+        # The cell's uniqueness is the look above and the database's constraint (excluding
+        # `response` leaves that constraint out): checked here too, it would refuse the loser
+        # of a race with a 400 instead of making it the second entry.
+        figure.full_clean(exclude=["response"])
         figure.save()
     return FigureEntry(figure, created=True)
 
@@ -322,6 +338,7 @@ def figure_check(
     raw: object,
 ) -> ParsedValue:
     """The value as parsed, or ValidationError naming the field; forms call it before saving."""
+    _check_standing(response, "response")
     parsed = _parse(raw, response)
     _check_cell(period_start, period_end, platform, platform_scope)
     return parsed
@@ -333,6 +350,8 @@ def figure_check_value(*, figure: Figure, raw: object) -> ParsedValue:
 
 
 def _check_cell(start: dt.date, end: dt.date, platform: Platform | None, scope: str) -> None:
+    check_date_in_range(start, "period_start")
+    check_date_in_range(end, "period_end")
     if end < start:
         raise ValidationError(
             {"period_end": f"The period ends ({end}) before it starts ({start})."}
@@ -346,6 +365,50 @@ def _check_cell(start: dt.date, end: dt.date, platform: Platform | None, scope: 
         )
     if scope != PlatformScope.NAMED and platform is not None:
         raise ValidationError({"platform": f"A figure for '{scope}' takes no platform."})
+
+
+def _check_standing(response: FoiResponse, field: str) -> None:
+    if response.withdrawn_at is not None:
+        raise ValidationError(
+            {field: "This response was withdrawn; record the force's new response and add to it."}
+        )
+
+
+def response_withdraw(*, response: FoiResponse, reason: str, user: AbstractBaseUser) -> FoiResponse:
+    """Withdraw a response recorded in error or taken back by the force. Nothing is deleted: the
+    response keeps its documents and figures (out of the live dataset from now on) and records
+    who withdrew it and why; its request returns, by a 'response withdrawn' event, to the status
+    the response found, so its clock runs again and it can take a new response."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the response is withdrawn."})
+    with transaction.atomic():
+        locked = (
+            FoiResponse.objects.select_for_update().select_related("request").get(pk=response.pk)
+        )
+        if locked.withdrawn_at is not None:
+            withdrawn = f"{locked.withdrawn_at:%Y-%m-%d}"
+            raise Conflict({"response": f"This response was withdrawn already, on {withdrawn}."})
+        try:
+            # Dated as the response it withdraws, so the log reads in order and the force's
+            # real answer, often already in hand, can be recorded from that day on.
+            request_record_event(
+                request=locked.request,
+                kind=EventKind.RESPONSE_WITHDRAWN,
+                on=locked.received_on,
+                user=user,
+                note=f"Response of {locked.received_on} withdrawn: {reason}",
+            )
+        except ValidationError as refused:
+            raise _in_response_terms(refused) from refused
+        locked.withdrawn_at, locked.withdrawn_by, locked.withdrawal_reason = (
+            timezone.now(),
+            user,
+            reason,
+        )
+        locked._history_user = user
+        locked.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    return locked
 
 
 def _check_document(figure: Figure) -> None:
@@ -362,9 +425,7 @@ def _parse(raw: object, response: FoiResponse) -> ParsedValue:
 
 def _second_entry(figure: Figure, raw, parsed, user) -> FigureEntry:
     if figure.entered_by_id == user.pk:
-        raise ValidationError(
-            {"raw": "You already entered this figure; a second person must confirm it."}
-        )
+        raise Conflict({"raw": "You already entered this figure; a second person must confirm it."})
     figure._history_user = user
     if figure.same_value(parsed.status, parsed.low, parsed.high):
         _confirm(figure, user)
@@ -453,8 +514,10 @@ def figures_import(
     if dry_run:
         drafts, warnings = figures_read(response=response, content=content, layout=layout)
         return ImportResult(drafts=drafts, warnings=warnings)
+    _check_standing(response, "response")
     reading = FigureReading(response=response, content=content, layout=layout)
-    with transaction.atomic():
+    # A refused import takes back its document's file as well as its rows.
+    with documents.files_removed_on_rollback(), transaction.atomic():
         if document is None:
             document = document_attach(response=response, name=name, content=content, user=user)
         # Figures are written while the file is still being read; a problem anywhere raises

@@ -7,6 +7,11 @@ staff may each verify it), then a release froze the dataset. Surrey has not answ
 response or an event can still be recorded on it, and the reminder sweep of 1 May 2026 owes the
 owner a reminder about it. The owner has an API token. Time is frozen at NOW while the world is
 built, and the tests freeze it there too: the services refuse events dated in the future.
+
+A second campaign of the owner's is published: sent to Devon and Cornwall on the same day, it
+answered on 20 February too, with a document and one figure, and the campaign has a release.
+It shows what a consumer reads of published data (the reports) and what it does not (the
+records behind them).
 """
 
 from __future__ import annotations
@@ -45,6 +50,11 @@ class World:
     reminder: int  # addressed to the owner
     token: int  # the owner's
     token_key: str
+    published_campaign: int
+    published_request: int
+    published_document: int
+    published_figure: int
+    published_release: int
 
     def ids(self) -> dict[str, int]:
         return {name: value for name, value in vars(self).items() if isinstance(value, int)}
@@ -100,9 +110,11 @@ def world_build() -> World:
         document=document,
     ).figure
     release = release_create(campaign=campaign, name="First release", user=owner)
+    published = published_campaign_build(owner, data_entry, colleague)
     reminders_sweep(today=NOW.date())
     issued = token_create(user=owner, name="laptop")
     return World(
+        **published,
         campaign=campaign.pk,
         request=answered.pk,
         pending_request=pending.pk,
@@ -114,3 +126,39 @@ def world_build() -> World:
         token=issued.token.pk,
         token_key=issued.key,
     )
+
+
+def published_campaign_build(owner, data_entry, colleague) -> dict[str, int]:
+    campaign = CampaignFactory(owner=owner, published=True)
+    [answered] = campaign_send(
+        campaign=campaign,
+        forces=[Force.objects.get(slug="devon-and-cornwall")],
+        sent_on=SENT_ON,
+        user=owner,
+    )
+    response = services.response_record(
+        request=answered, received_on=RECEIVED_ON, outcome="granted", user=data_entry
+    )
+    document = services.document_attach(
+        response=response, name="devon.csv", content=DOCUMENT, user=data_entry
+    )
+    figure = services.figure_enter(
+        response=response,
+        period_start=campaign.period_start,
+        period_end=campaign.period_end,
+        offence=OffenceCategory.objects.get(slug="child-sexual-offences"),
+        platform=Platform.objects.get(slug="instagram"),
+        unit="instances",
+        raw="7",
+        user=colleague,
+        note="Counted from the crime recording system.",
+        document=document,
+    ).figure
+    release = release_create(campaign=campaign, name="Published release", user=owner)
+    return {
+        "published_campaign": campaign.pk,
+        "published_request": answered.pk,
+        "published_document": document.pk,
+        "published_figure": figure.pk,
+        "published_release": release.pk,
+    }

@@ -1,7 +1,8 @@
 """Who gets which status code: every endpoint under /api/v1/ x every method x six callers.
 
 The world (tests/api_world.py) is one unpublished campaign of `owner`, with a request, a
-response, a document, a figure, a release, a reminder and a token. The rules the table follows:
+response, a document, a figure, a release, a reminder and a token, and a published campaign
+with the same. The rules the table follows:
 
 - no credentials: 401, except the schema and its docs, which are public, and the reads that
   FOI_PUBLIC_ENDPOINTS names (by default the releases: the list answers 200, empty here, and
@@ -9,8 +10,13 @@ response, a document, a figure, a release, a reminder and a token. The rules the
 - a method the endpoint does not have: 405, once the caller is signed in and, where the view
   checks roles (campaigns, requests, responses, figures, releases), has a role that may write
   there; a role that may not write gets 403 first;
-- a consumer may not write (403); data entry records responses, documents and figures on any
-  campaign but may not create campaigns, requests or releases (403);
+- a consumer may not write (403), and reads only what is published: the aggregates, the
+  dataset (without the names of who keyed and confirmed each figure) and the releases of
+  published campaigns, plus the reference lists, its reminders and its tokens; the records
+  (campaigns, requests and their logs, responses, documents, figures) answer it 403, whether
+  the campaign is published or not (docs/api.md, "Who reads what");
+- data entry records responses, documents and figures on any campaign but may not create
+  campaigns, requests or releases (403);
 - something of the owner's unpublished campaign that the caller may not see or change: 404, so
   its existence does not leak; an id of it in a body or a query string is bad input: 400
   ("no campaign N that you can ...").
@@ -25,6 +31,7 @@ method fails until it has its rows here.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pytest
@@ -35,8 +42,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import override_settings
 from django.urls import resolve
+from rest_framework.test import APIClient
 
 from accounts.models import ApiToken
+from accounts.services import token_create
 from requests_app.models import Campaign, FoiRequest, ReminderPreference, RequestEvent
 from responses_app.models import DatasetRelease, Document, Figure, FoiResponse
 from tests.api_world import NOW, documents_in, documents_restore, world_build
@@ -85,7 +94,11 @@ FIGURES_CSV = Upload(
     b"period_start,period_end,offence,platform,value,unit,note\n"
     b"2019-10-01,2020-09-30,child-sexual-offences,WhatsApp,7,instances,\n",
 )
+FOREVER = {"name": "forever", "expires_at": "2099-01-01T00:00:00Z"}
 OF_THE_CAMPAIGN = "campaign={campaign}"
+OF_PUBLISHED = "campaign={published_campaign}"
+EVERY_READER = (401, 200, 200, 200, 200, 200)
+RECORD_READERS = (401, 403, 200, 200, 200, 200)
 DOCS = "/api/v1/docs/"
 
 # path, methods, body, status for each of CALLERS:
@@ -115,10 +128,10 @@ TABLE = [
     ("/api/v1/offences/child-sexual-offences/", "GET", None, (401, 200, 200, 200, 200, 200)),
     ("/api/v1/offences/child-sexual-offences/", UNSAFE, None, (401, 405, 405, 405, 405, 405)),
     # Campaigns: researchers create; the owner's team and staff change; data entry reads all.
-    ("/api/v1/campaigns/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    ("/api/v1/campaigns/", "GET", None, (401, 403, 200, 200, 200, 200)),
     ("/api/v1/campaigns/", "POST", CAMPAIGN, (401, 403, 201, 201, 403, 201)),
     ("/api/v1/campaigns/", "PUT PATCH DELETE", None, (401, 403, 405, 405, 403, 405)),
-    ("/api/v1/campaigns/{campaign}/", "GET", None, (401, 404, 200, 404, 200, 200)),
+    ("/api/v1/campaigns/{campaign}/", "GET", None, (401, 403, 200, 404, 200, 200)),
     ("/api/v1/campaigns/{campaign}/", "PUT", CAMPAIGN, (401, 403, 200, 404, 403, 200)),
     (
         "/api/v1/campaigns/{campaign}/",
@@ -128,18 +141,32 @@ TABLE = [
     ),
     ("/api/v1/campaigns/{campaign}/", "POST DELETE", None, (401, 403, 405, 405, 403, 405)),
     ("/api/v1/campaigns/{campaign}/send/", "POST", SEND, (401, 403, 201, 404, 403, 201)),
-    ("/api/v1/campaigns/{campaign}/send/", "GET", None, (401, 405, 405, 405, 405, 405)),
+    ("/api/v1/campaigns/{campaign}/send/", "GET", None, (401, 403, 405, 405, 405, 405)),
     (
         "/api/v1/campaigns/{campaign}/send/",
         "PUT PATCH DELETE",
         None,
         (401, 403, 405, 405, 403, 405),
     ),
+    # Archiving (a campaign is never deleted): the team and staff.
+    (
+        "/api/v1/campaigns/{campaign}/archive/",
+        "POST",
+        {"reason": "The study closed."},
+        (401, 403, 200, 404, 403, 200),
+    ),
+    ("/api/v1/campaigns/{campaign}/archive/", "GET", None, (401, 403, 405, 405, 405, 405)),
+    (
+        "/api/v1/campaigns/{campaign}/archive/",
+        "PUT PATCH DELETE",
+        None,
+        (401, 403, 405, 405, 403, 405),
+    ),
     # Requests: the campaign's team and staff create and edit; data entry adds events.
-    ("/api/v1/requests/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    ("/api/v1/requests/", "GET", None, (401, 403, 200, 200, 200, 200)),
     ("/api/v1/requests/", "POST", REQUEST, (401, 403, 201, 400, 403, 201)),
     ("/api/v1/requests/", "PUT PATCH DELETE", None, (401, 403, 405, 405, 403, 405)),
-    ("/api/v1/requests/{request}/", "GET", None, (401, 404, 200, 404, 200, 200)),
+    ("/api/v1/requests/{request}/", "GET", None, (401, 403, 200, 404, 200, 200)),
     (
         "/api/v1/requests/{request}/",
         "PUT PATCH",
@@ -147,7 +174,7 @@ TABLE = [
         (401, 403, 200, 404, 403, 200),
     ),
     ("/api/v1/requests/{request}/", "POST DELETE", None, (401, 403, 405, 405, 403, 405)),
-    ("/api/v1/requests/{request}/events/", "GET", None, (401, 404, 200, 404, 200, 200)),
+    ("/api/v1/requests/{request}/events/", "GET", None, (401, 403, 200, 404, 200, 200)),
     ("/api/v1/requests/{pending_request}/events/", "POST", EVENT, (401, 403, 201, 404, 201, 201)),
     (
         "/api/v1/requests/{request}/events/",
@@ -169,10 +196,10 @@ TABLE = [
     ),
     ("/api/v1/reminders/preference/", "POST PATCH DELETE", None, (401, 405, 405, 405, 405, 405)),
     # Responses and their documents: researchers on their team's campaigns, data entry anywhere.
-    ("/api/v1/responses/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    ("/api/v1/responses/", "GET", None, (401, 403, 200, 200, 200, 200)),
     ("/api/v1/responses/", "POST", RESPONSE, (401, 403, 201, 400, 201, 201)),
     ("/api/v1/responses/", "PUT PATCH DELETE", None, (401, 403, 405, 405, 405, 405)),
-    ("/api/v1/responses/{response}/", "GET", None, (401, 404, 200, 404, 200, 200)),
+    ("/api/v1/responses/{response}/", "GET", None, (401, 403, 200, 404, 200, 200)),
     (
         "/api/v1/responses/{response}/",
         "PUT",
@@ -186,7 +213,21 @@ TABLE = [
         (401, 403, 200, 404, 200, 200),
     ),
     ("/api/v1/responses/{response}/", "POST DELETE", None, (401, 403, 405, 405, 405, 405)),
-    ("/api/v1/responses/{response}/documents/", "GET", None, (401, 404, 200, 404, 200, 200)),
+    # Withdrawing a response (never deleted): whoever may record one.
+    (
+        "/api/v1/responses/{response}/withdraw/",
+        "POST",
+        {"reason": "Recorded against the wrong force."},
+        (401, 403, 200, 404, 200, 200),
+    ),
+    ("/api/v1/responses/{response}/withdraw/", "GET", None, (401, 403, 405, 405, 405, 405)),
+    (
+        "/api/v1/responses/{response}/withdraw/",
+        "PUT PATCH DELETE",
+        None,
+        (401, 403, 405, 405, 405, 405),
+    ),
+    ("/api/v1/responses/{response}/documents/", "GET", None, (401, 403, 200, 404, 200, 200)),
     ("/api/v1/responses/{response}/documents/", "POST", PDF, (401, 403, 201, 404, 201, 201)),
     (
         "/api/v1/responses/{response}/documents/",
@@ -195,31 +236,31 @@ TABLE = [
         (401, 403, 405, 405, 405, 405),
     ),
     ("/api/v1/responses/{response}/import/", "POST", FIGURES_CSV, (401, 403, 201, 404, 201, 201)),
-    ("/api/v1/responses/{response}/import/", "GET", None, (401, 405, 405, 405, 405, 405)),
+    ("/api/v1/responses/{response}/import/", "GET", None, (401, 403, 405, 405, 405, 405)),
     (
         "/api/v1/responses/{response}/import/",
         "PUT PATCH DELETE",
         None,
         (401, 403, 405, 405, 405, 405),
     ),
-    ("/api/v1/documents/{document}/", "GET", None, (401, 404, 200, 404, 200, 200)),
+    ("/api/v1/documents/{document}/", "GET", None, (401, 403, 200, 404, 200, 200)),
     ("/api/v1/documents/{document}/", UNSAFE, None, (401, 405, 405, 405, 405, 405)),
-    ("/api/v1/documents/{document}/download/", "GET", None, (401, 404, 200, 404, 200, 200)),
+    ("/api/v1/documents/{document}/download/", "GET", None, (401, 403, 200, 404, 200, 200)),
     ("/api/v1/documents/{document}/download/", UNSAFE, None, (401, 405, 405, 405, 405, 405)),
     # Figures: as responses; the world's figure was keyed by the colleague, so others verify it.
-    ("/api/v1/figures/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    ("/api/v1/figures/", "GET", None, (401, 403, 200, 200, 200, 200)),
     ("/api/v1/figures/", "POST", FIGURE, (401, 403, 201, 400, 201, 201)),
     ("/api/v1/figures/", "PUT PATCH DELETE", None, (401, 403, 405, 405, 405, 405)),
-    ("/api/v1/figures/{figure}/", "GET", None, (401, 404, 200, 404, 200, 200)),
+    ("/api/v1/figures/{figure}/", "GET", None, (401, 403, 200, 404, 200, 200)),
     ("/api/v1/figures/{figure}/", "PUT PATCH", {"raw": "13"}, (401, 403, 200, 404, 200, 200)),
     ("/api/v1/figures/{figure}/", "DELETE", None, (401, 403, 204, 404, 204, 204)),
     ("/api/v1/figures/{figure}/", "POST", None, (401, 403, 405, 405, 405, 405)),
     ("/api/v1/figures/{figure}/verify/", "POST", None, (401, 403, 200, 404, 200, 200)),
-    ("/api/v1/figures/{figure}/verify/", "GET", None, (401, 405, 405, 405, 405, 405)),
+    ("/api/v1/figures/{figure}/verify/", "GET", None, (401, 403, 405, 405, 405, 405)),
     ("/api/v1/figures/{figure}/verify/", "PUT PATCH DELETE", None, (401, 403, 405, 405, 405, 405)),
-    ("/api/v1/figures/mismatches/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    ("/api/v1/figures/mismatches/", "GET", None, (401, 403, 200, 200, 200, 200)),
     ("/api/v1/figures/mismatches/", UNSAFE, None, (401, 403, 405, 405, 405, 405)),
-    ("/api/v1/figures/template/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    ("/api/v1/figures/template/", "GET", None, (401, 403, 200, 200, 200, 200)),
     ("/api/v1/figures/template/", UNSAFE, None, (401, 403, 405, 405, 405, 405)),
     # Reports: signed-in callers only (FOI_PUBLIC_ENDPOINTS is empty by default); each sees
     # the campaigns it may see, so naming another's unpublished campaign is a bad filter.
@@ -246,9 +287,24 @@ TABLE = [
     ("/api/v1/releases/{release}/", UNSAFE, None, (401, 403, 405, 405, 403, 405)),
     ("/api/v1/releases/{release}/dataset/", "GET", None, (404, 404, 200, 404, 200, 200)),
     ("/api/v1/releases/{release}/dataset/", UNSAFE, None, (401, 405, 405, 405, 405, 405)),
+    # A published campaign: a consumer reads its reports (aggregates, dataset, releases), never
+    # the records behind them (event notes, who keyed what, the forces' documents): 403. Other
+    # researchers read its records, as people who run campaigns.
+    (f"/api/v1/aggregates/?group_by=platform&{OF_PUBLISHED}", "GET", None, EVERY_READER),
+    (f"/api/v1/dataset/?{OF_PUBLISHED}", "GET", None, EVERY_READER),
+    ("/api/v1/releases/{published_release}/", "GET", None, EVERY_READER),
+    ("/api/v1/releases/{published_release}/dataset/", "GET", None, EVERY_READER),
+    ("/api/v1/campaigns/{published_campaign}/", "GET", None, RECORD_READERS),
+    ("/api/v1/requests/{published_request}/", "GET", None, RECORD_READERS),
+    ("/api/v1/requests/{published_request}/events/", "GET", None, RECORD_READERS),
+    ("/api/v1/documents/{published_document}/", "GET", None, RECORD_READERS),
+    ("/api/v1/documents/{published_document}/download/", "GET", None, RECORD_READERS),
+    ("/api/v1/figures/{published_figure}/", "GET", None, RECORD_READERS),
     # API tokens: everyone signed in manages their own; another's token is a 404, even to staff.
     ("/api/v1/tokens/", "GET", None, (401, 200, 200, 200, 200, 200)),
     ("/api/v1/tokens/", "POST", {"name": "phone"}, (401, 201, 201, 201, 201, 201)),
+    # Every token expires, within the policy (docs/api.md, "Tokens"): at most 365 days.
+    ("/api/v1/tokens/", "POST", FOREVER, (401, 400, 400, 400, 400, 400)),
     ("/api/v1/tokens/", "PUT PATCH DELETE", None, (401, 405, 405, 405, 405, 405)),
     ("/api/v1/tokens/{token}/", "GET", None, (401, 404, 200, 404, 404, 404)),
     ("/api/v1/tokens/{token}/", "DELETE", None, (401, 404, 204, 404, 404, 404)),
@@ -376,3 +432,77 @@ def test_it_expects_405_exactly_where_the_view_lacks_the_method():
         if (405 in codes) == (method in routes[route_of(path)])
     ]
     assert wrong == []
+
+
+# --------------------------------------------------------------------------------------------
+# Token lifetimes: a token cannot create tokens that outlive it (issue 15, item 17)
+# --------------------------------------------------------------------------------------------
+
+
+# time-machine reads the naive NOW as UTC: 13:00 in London, in summer time.
+NOW_UTC = dt.datetime(2026, 5, 1, 12, 0, tzinfo=dt.UTC)
+
+
+def with_key(key: str) -> APIClient:
+    return APIClient(HTTP_AUTHORIZATION=f"Token {key}")
+
+
+def test_a_token_made_without_an_expiry_lasts_the_default_90_days(db, client_for, consumer):
+    with time_machine.travel(NOW, tick=False):
+        made = client_for(consumer).post("/api/v1/tokens/", {"name": "phone"})
+    assert made.status_code == 201
+    assert made.json()["expires_at"] == "2026-07-30T13:00:00+01:00"  # 1 May + 90 days, BST
+
+
+def test_a_token_made_with_a_token_expires_with_it_and_asks_no_later(db, consumer):
+    """The parent expires on 31 May; a child asking for 1 June is refused, and a child asking
+    nothing gets the parent's expiry rather than the default 90 days (29 July)."""
+    with time_machine.travel(NOW, tick=False):
+        parent = token_create(user=consumer, expires_at=NOW_UTC + dt.timedelta(days=30))
+        longer = with_key(parent.key).post(
+            "/api/v1/tokens/", {"expires_at": "2026-06-01T11:00:00Z"}, format="json"
+        )
+        child = with_key(parent.key).post("/api/v1/tokens/", {"name": "child"})
+    assert longer.status_code == 400
+    assert longer.json()["errors"] == [
+        {
+            "field": "expires_at",
+            "message": "A token made with a token expires no later than it: by 2026-05-31 "
+            "12:00 UTC.",
+        }
+    ]
+    assert child.status_code == 201
+    assert (child.json()["parent"], child.json()["expires_at"]) == (
+        parent.token.pk,
+        "2026-05-31T13:00:00+01:00",
+    )
+
+
+def test_revoking_a_token_revokes_every_token_made_with_it(db, consumer):
+    with time_machine.travel(NOW, tick=False):
+        parent = token_create(user=consumer)
+        child_key = with_key(parent.key).post("/api/v1/tokens/", {}).json()["key"]
+        grandchild_key = with_key(child_key).post("/api/v1/tokens/", {}).json()["key"]
+        assert with_key(grandchild_key).get("/api/v1/forces/").status_code == 200
+        revoked = with_key(parent.key).delete(f"/api/v1/tokens/{parent.token.pk}/")
+        assert revoked.status_code == 204
+        assert with_key(child_key).get("/api/v1/forces/").status_code == 401
+        assert with_key(grandchild_key).get("/api/v1/forces/").status_code == 401
+    assert ApiToken.objects.filter(user=consumer, revoked_at__isnull=True).count() == 0
+
+
+def test_no_token_lives_longer_than_365_days(db, client_for, owner):
+    with time_machine.travel(NOW, tick=False):
+        refused = client_for(owner).post(
+            "/api/v1/tokens/", {"expires_at": "2027-05-01T13:00:01+01:00"}, format="json"
+        )
+        taken = client_for(owner).post(
+            "/api/v1/tokens/", {"expires_at": "2027-05-01T13:00:00+01:00"}, format="json"
+        )
+    assert refused.json()["errors"] == [
+        {
+            "field": "expires_at",
+            "message": "A token lives at most 365 days: expire it by 2027-05-01 12:00 UTC.",
+        }
+    ]
+    assert taken.status_code == 201

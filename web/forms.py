@@ -10,9 +10,11 @@ from requests_app.models import FoiRequest, Force
 from requests_app.status import EventKind, Status
 
 ANY = [("", "Any")]
-# A request is sent by sending its campaign, and a response is recorded with its outcome (the
-# responses screen); every other event can be recorded from the request's page.
-PAGE_EVENTS = [(k, label) for k, label in EventKind.choices if k not in ("sent", "response")]
+# A request is sent by sending its campaign, and a response is recorded with its outcome and
+# withdrawn with a reason (the responses screen); every other event can be recorded from the
+# request's page.
+BY_OTHER_SCREENS = ("sent", "response", "response_withdrawn")
+PAGE_EVENTS = [(k, label) for k, label in EventKind.choices if k not in BY_OTHER_SCREENS]
 
 
 class DateInput(forms.DateInput):

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from core.dates import date_out_of_range
 from responses_app.importing.lookups import ReferenceMaps, UnknownName, normalise
 from responses_app.importing.reading import RowError, Sheet, column_letter
 from responses_app.models import Figure, Unit
@@ -211,13 +212,16 @@ def parse_date(value: object) -> dt.date:
 
 def _date(value: object, letter: str) -> dt.date:
     try:
-        return parse_date(value)
+        day = parse_date(value)
     except (ValueError, TypeError) as error:
         if not _filled(value):
             raise RowProblem(letter, "The date is empty.") from error
         raise RowProblem(
             letter, f"'{value}' is not a date; write 2019-10-01 or 01/10/2019."
         ) from error
+    if problem := date_out_of_range(day):
+        raise RowProblem(letter, problem)
+    return day
 
 
 def _wide(header, rows, sheet_name, layout: Layout, maps, threshold):
@@ -299,6 +303,8 @@ def _column_meaning(meaning: str, layout: Layout, maps: ReferenceMaps):
         start, end = parse_date(start_text), parse_date(end_text)
     except ValueError as error:
         raise ValueError("a period is written 2019-10-01/2020-03-31.") from error
+    if problem := date_out_of_range(start) or date_out_of_range(end):
+        raise ValueError(problem)
     if end < start:
         raise ValueError("the period ends before it starts.")
     offence = _lookup(maps.offence, layout.offence, "")

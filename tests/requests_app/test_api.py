@@ -302,7 +302,7 @@ def test_sending_to_a_force_twice_in_one_list_is_refused(frozen, as_owner, campa
     assert written() == before
 
 
-def test_sending_again_to_a_force_already_sent_to_is_refused_naming_it(
+def test_sending_again_to_a_force_already_sent_to_is_a_conflict_naming_it(
     frozen, as_owner, owner, campaign
 ):
     send(campaign, ["kent"], "2026-03-02", owner)
@@ -310,7 +310,7 @@ def test_sending_again_to_a_force_already_sent_to_is_refused_naming_it(
     response = as_owner.post(
         f"{CAMPAIGNS}{campaign.pk}/send/", {"forces": ["essex", "kent"], "sent_on": "2026-03-03"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json()["errors"] == [
         {"field": "forces", "message": "This campaign was already sent to: kent."}
     ]
@@ -568,13 +568,13 @@ def test_bad_request_input_names_the_field_and_writes_nothing(
     assert written() == before
 
 
-def test_a_second_request_to_the_same_force_is_refused_naming_the_force(
+def test_a_second_request_to_the_same_force_is_a_conflict_naming_the_force(
     frozen, as_owner, owner, campaign
 ):
     kent_request(campaign, owner)
     before = written()
     response = as_owner.post(REQUESTS, {"campaign": campaign.pk, "force": "kent"})
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json()["errors"] == [
         {"field": "force", "message": "This campaign already has a request to kent."}
     ]

@@ -62,8 +62,16 @@ def test_adduser_creates_the_user_in_the_role_group_and_prints_a_working_token(d
 def test_a_consumer_token_reads_but_cannot_write(db):
     token = run("adduser", "reader", "--role", "consumer").splitlines()[-1]
     client = APIClient(HTTP_AUTHORIZATION=f"Token {token}")
-    assert client.get("/api/v1/campaigns/").status_code == 200
+    # A consumer reads what is published (the reports), not the records behind them.
+    assert client.get("/api/v1/releases/").status_code == 200
+    assert client.get("/api/v1/campaigns/").status_code == 403
     assert client.post("/api/v1/campaigns/", {}).status_code == 403
+
+
+def test_adduser_refuses_a_token_longer_than_the_longest_lifetime(db):
+    with pytest.raises(CommandError, match=r"--expires-in-days must be 1 to 365\."):
+        run("adduser", "reader", "--role", "consumer", "--expires-in-days", "366")
+    assert not User.objects.filter(username="reader").exists()
 
 
 def test_adduser_with_the_admin_role_makes_staff_who_can_sign_in(db):

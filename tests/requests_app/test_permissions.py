@@ -40,7 +40,7 @@ TABLE = [
     ("force list", "get", "/api/v1/forces/", None, (401, 200, 200, 200, 200, 200, 200)),
     ("force", "get", "/api/v1/forces/kent/", None, (401, 200, 200, 200, 200, 200, 200)),
     ("force create", "post", "/api/v1/forces/", {}, (401, 405, 405, 405, 405, 405, 405)),
-    ("campaign list", "get", "/api/v1/campaigns/", None, (401, 200, 200, 200, 200, 200, 200)),
+    ("campaign list", "get", "/api/v1/campaigns/", None, (401, 403, 200, 200, 200, 200, 200)),
     (
         "campaign create",
         "post",
@@ -53,7 +53,7 @@ TABLE = [
         "get",
         "/api/v1/campaigns/{private}/",
         None,
-        (401, 404, 200, 200, 404, 200, 200),
+        (401, 403, 200, 200, 404, 200, 200),
     ),
     (
         "private campaign edit",
@@ -81,7 +81,7 @@ TABLE = [
         "get",
         "/api/v1/campaigns/{published}/",
         None,
-        (401, 200, 200, 200, 200, 200, 200),
+        (401, 403, 200, 200, 200, 200, 200),
     ),
     (
         "published campaign edit",
@@ -97,7 +97,7 @@ TABLE = [
         {"forces": ["kent"], "sent_on": "2026-03-02"},
         (401, 403, 201, 201, 404, 403, 201),
     ),
-    ("request list", "get", "/api/v1/requests/", None, (401, 200, 200, 200, 200, 200, 200)),
+    ("request list", "get", "/api/v1/requests/", None, (401, 403, 200, 200, 200, 200, 200)),
     (
         # The campaign is a field of the body here, so an outsider's is refused as bad input
         # ("no campaign N that you can add requests to"), which leaks no more than a 404.
@@ -112,7 +112,7 @@ TABLE = [
         "get",
         "/api/v1/requests/{private_request}/",
         None,
-        (401, 404, 200, 200, 404, 200, 200),
+        (401, 403, 200, 200, 404, 200, 200),
     ),
     (
         "private request edit",
@@ -133,7 +133,7 @@ TABLE = [
         "get",
         "/api/v1/requests/{private_request}/events/",
         None,
-        (401, 404, 200, 200, 404, 200, 200),
+        (401, 403, 200, 200, 404, 200, 200),
     ),
     (
         "private request event",
@@ -147,7 +147,7 @@ TABLE = [
         "get",
         "/api/v1/requests/{published_request}/",
         None,
-        (401, 200, 200, 200, 200, 200, 200),
+        (401, 403, 200, 200, 200, 200, 200),
     ),
     (
         "published request edit",
@@ -161,7 +161,7 @@ TABLE = [
         "get",
         "/api/v1/requests/{published_request}/events/",
         None,
-        (401, 200, 200, 200, 200, 200, 200),
+        (401, 403, 200, 200, 200, 200, 200),
     ),
     (
         "published request event",
@@ -280,15 +280,22 @@ def campaigns_seen(client) -> set[int]:
     return {c["id"] for c in client.get("/api/v1/campaigns/").json()["results"]}
 
 
-@pytest.mark.parametrize("who", ["consumer", "outsider"])
-def test_outsiders_see_only_the_published_campaign_and_its_requests(
-    request, client_for, world, who
+def test_an_outside_researcher_sees_only_the_published_campaign_and_its_requests(
+    client_for, outsider, world
 ):
-    client = client_for(request.getfixturevalue(who))
+    client = client_for(outsider)
     assert campaigns_seen(client) == {world["published"]}
     assert requests_seen(client) == {world["published_request"]}
     response = client.get("/api/v1/requests/", {"campaign": world["private"]})
     assert response.json()["results"] == []
+
+
+def test_a_consumer_reads_the_published_releases_not_the_records(client_for, consumer, world):
+    """The consumer's side of the same world: what is published, never the working records."""
+    client = client_for(consumer)
+    assert client.get("/api/v1/campaigns/").status_code == 403
+    assert client.get("/api/v1/requests/").status_code == 403
+    assert client.get("/api/v1/releases/").status_code == 200
 
 
 @pytest.mark.parametrize("who", ["owner", "colleague", "data_entry", "staff"])

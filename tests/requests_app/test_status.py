@@ -2,12 +2,20 @@
 
 import pytest
 
-from requests_app.status import TRANSITIONS, EventKind, Status, TransitionRefused, next_status
+from requests_app.status import (
+    BEFORE_THE_RESPONSE,
+    TRANSITIONS,
+    EventKind,
+    Status,
+    TransitionRefused,
+    next_status,
+)
 
 ALLOWED = [
     pytest.param(status, kind, target or status, id=f"{kind}-from-{status}")
     for kind, (allowed_from, target) in TRANSITIONS.items()
     for status in allowed_from
+    if target != BEFORE_THE_RESPONSE
 ]
 
 REFUSED = [
@@ -21,6 +29,19 @@ REFUSED = [
 @pytest.mark.parametrize(("status", "kind", "expected"), ALLOWED)
 def test_it_allows_every_transition_of_the_table(status, kind, expected):
     assert next_status(status, kind) == expected
+
+
+@pytest.mark.parametrize("before", [Status.SENT, Status.EXTENDED, Status.FEE_NOTICE])
+def test_withdrawing_a_response_returns_to_the_status_the_response_found(before):
+    assert (
+        next_status(Status.RESPONDED, EventKind.RESPONSE_WITHDRAWN, before_the_response=before)
+        == before
+    )
+
+
+def test_withdrawing_a_response_with_none_on_record_is_refused():
+    with pytest.raises(TransitionRefused, match="no response on record"):
+        next_status(Status.RESPONDED, EventKind.RESPONSE_WITHDRAWN)
 
 
 @pytest.mark.parametrize(("status", "kind"), REFUSED)

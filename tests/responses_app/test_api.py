@@ -62,7 +62,7 @@ def test_it_answers_a_response_to_a_draft_with_the_status_machines_message(
     assert FoiResponse.objects.count() == 0
 
 
-def test_outsiders_cannot_see_or_write_and_consumers_only_read(
+def test_outsiders_cannot_see_or_write_and_consumers_read_only_what_is_published(
     client_for, outsider, consumer, response, campaign
 ):
     outside = client_for(outsider)
@@ -72,7 +72,9 @@ def test_outsiders_cannot_see_or_write_and_consumers_only_read(
     campaign.published = True
     campaign.save()
     reader = client_for(consumer)
-    assert reader.get(f"/api/v1/responses/{response.pk}/").status_code == 200
+    # The response is a record behind the published reports, which are all a consumer reads.
+    assert reader.get(f"/api/v1/responses/{response.pk}/").status_code == 403
+    assert reader.get("/api/v1/dataset/", {"campaign": campaign.pk}).status_code == 200
     assert reader.post("/api/v1/figures/", figure_payload(response)).status_code == 403
     assert client_for(None).get("/api/v1/figures/").status_code in (401, 403)
 
@@ -177,8 +179,8 @@ def test_it_lists_stated_totals_that_disagree_with_their_parts(client_for, enter
     assert [(f["id"], f["parts_low"], f["parts_high"]) for f in answer] == [(total.pk, 21, 24)]
 
 
-def test_it_serves_the_long_format_template(client_for, consumer):
-    answer = client_for(consumer).get("/api/v1/figures/template/")
+def test_it_serves_the_long_format_template(client_for, data_entry):
+    answer = client_for(data_entry).get("/api/v1/figures/template/")
     lines = answer.content.decode().splitlines()
     assert lines[0] == "period_start,period_end,offence,platform,value,unit,note"
     assert answer["Content-Disposition"] == 'attachment; filename="figures-template.csv"'

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
@@ -38,7 +39,11 @@ class Command(BaseCommand):
             "Without it the user has the API token only.",
         )
         parser.add_argument(
-            "--expires-in-days", type=int, default=None, help="The token stops working then."
+            "--expires-in-days",
+            type=int,
+            default=None,
+            help="The token stops working then (default API_TOKEN_DEFAULT_DAYS, at most "
+            "API_TOKEN_MAX_DAYS).",
         )
 
     def handle(
@@ -59,8 +64,8 @@ class Command(BaseCommand):
                 validate_email(email)
             except Exception as error:
                 raise CommandError(f"--email: '{email}' is not an email address.") from error
-        if expires_in_days is not None and expires_in_days < 1:
-            raise CommandError("--expires-in-days must be 1 or more.")
+        if expires_in_days is not None and not 1 <= expires_in_days <= settings.API_TOKEN_MAX_DAYS:
+            raise CommandError(f"--expires-in-days must be 1 to {settings.API_TOKEN_MAX_DAYS}.")
         expires_at = (
             timezone.now() + dt.timedelta(days=expires_in_days) if expires_in_days else None
         )

@@ -3,16 +3,20 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from core.dates import date_out_of_range
 from requests_app import reminders
 from requests_app.reminders.digests import SEND_ERRORS
 
 
 def _date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError as error:
         message = f"--date must be a date as YYYY-MM-DD, such as 2026-03-02, not {value!r}."
         raise CommandError(message) from error
+    if problem := date_out_of_range(day):
+        raise CommandError(f"--date: {problem}")
+    return day
 
 
 class Command(BaseCommand):
