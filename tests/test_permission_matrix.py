@@ -292,8 +292,9 @@ TABLE = [
     # researchers read its records, as people who run campaigns.
     (f"/api/v1/aggregates/?group_by=platform&{OF_PUBLISHED}", "GET", None, EVERY_READER),
     (f"/api/v1/dataset/?{OF_PUBLISHED}", "GET", None, EVERY_READER),
-    ("/api/v1/releases/{published_release}/", "GET", None, EVERY_READER),
-    ("/api/v1/releases/{published_release}/dataset/", "GET", None, EVERY_READER),
+    # Its releases are public by default (FOI_PUBLIC_ENDPOINTS names "releases"): anonymous too.
+    ("/api/v1/releases/{published_release}/", "GET", None, (200,) * 6),
+    ("/api/v1/releases/{published_release}/dataset/", "GET", None, (200,) * 6),
     ("/api/v1/campaigns/{published_campaign}/", "GET", None, RECORD_READERS),
     ("/api/v1/requests/{published_request}/", "GET", None, RECORD_READERS),
     ("/api/v1/requests/{published_request}/events/", "GET", None, RECORD_READERS),
