@@ -43,6 +43,8 @@ def test_a_researcher_finds_the_overdue_forces_and_the_headline_share(page, scre
     screenshot(page, "board")
     page.set_viewport_size(PHONE)
     # Nothing is wider than a phone: the table turns into one card per force.
+    # A click returns once the new page commits: wait for its stylesheet before measuring.
+    page.wait_for_load_state("load")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(page, "board-phone", full_page=False)
     page.set_viewport_size({"width": 1280, "height": 860})
@@ -54,8 +56,12 @@ def test_a_researcher_finds_the_overdue_forces_and_the_headline_share(page, scre
     assert "Synthetic data." in page.locator(".synthetic-note").inner_text()
     screenshot(page, "figures")
     page.set_viewport_size(PHONE)
+    # A click returns once the new page commits: wait for its stylesheet before measuring.
+    page.wait_for_load_state("load")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     # Chart text as drawn on a phone, and any label that sticks out of its chart.
+    # A click returns once the new page commits: wait for its stylesheet before measuring.
+    page.wait_for_load_state("load")
     drawn = page.evaluate(CHART_TEXT)
     assert min(drawn["sizes"]) >= 12, drawn["sizes"]
     assert drawn["outside"] == []

@@ -74,6 +74,8 @@ def test_an_anonymous_reader_opens_the_release_downloads_its_file_and_checks_it(
     )
 
     page.set_viewport_size(PHONE)
+    # A click returns once the new page commits: wait for its stylesheet before measuring.
+    page.wait_for_load_state("load")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
