@@ -11,6 +11,14 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
+class Conflict(exceptions.APIException):
+    """409: the request repeats a change already made (the same event recorded twice)."""
+
+    status_code = 409
+    default_detail = "This repeats a change already made."
+    default_code = "conflict"
+
+
 class Pagination(pagination.PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"

@@ -8,7 +8,7 @@ from rest_framework.metadata import SimpleMetadata
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import CursorPagination
+from core.api import Conflict, CursorPagination
 from requests_app import roles, selectors, services
 from requests_app.filters import FoiRequestFilter, ForceFilter
 from requests_app.models import Force
@@ -70,10 +70,27 @@ class CampaignViewSet(
         return selectors.campaigns_editable_by(user).prefetch_related("collaborators")
 
     def perform_create(self, serializer: CampaignSerializer) -> None:
-        serializer.save(owner=self.request.user)
+        data = dict(serializer.validated_data)
+        period = (data.pop("period_start"), data.pop("period_end"))
+        serializer.instance = services.campaign_create(
+            owner=self.request.user, periods=[period], **data
+        )
+
+    def perform_update(self, serializer: CampaignSerializer) -> None:
+        campaign, data = serializer.instance, dict(serializer.validated_data)
+        span = (campaign.period_start, campaign.period_end)
+        period = (data.pop("period_start", span[0]), data.pop("period_end", span[1]))
+        # A campaign of several periods keeps them unless the API names a different span,
+        # which then becomes its one period.
+        periods = [period] if period != span else None
+        serializer.instance = services.campaign_update(
+            campaign=campaign, user=self.request.user, periods=periods, **data
+        )
 
     @extend_schema(request=CampaignSendSerializer, responses={201: CampaignSentSerializer})
-    @action(detail=True, methods=["post"])
+    # Its own serializer, so the browsable API's form asks for forces and a date, not for the
+    # campaign's fields and a list of every user.
+    @action(detail=True, methods=["post"], serializer_class=CampaignSendSerializer)
     def send(self, request: Request, pk: str | None = None) -> Response:
         """Send the campaign to a list of forces: one request each, created in one step."""
         campaign = self.get_object()
@@ -143,9 +160,12 @@ class FoiRequestViewSet(
             return Response(RequestEventSerializer(timeline, many=True).data)
         payload = RequestEventSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        event = services.request_record_event(
-            request=foi_request, user=request.user, **payload.validated_data
-        )
+        try:
+            event = services.request_record_event(
+                request=foi_request, user=request.user, **payload.validated_data
+            )
+        except services.EventAlreadyRecorded as repeated:
+            raise Conflict(str(repeated)) from repeated
         return Response(RequestEventSerializer(event).data, status=status.HTTP_201_CREATED)
 
 

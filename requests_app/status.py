@@ -107,3 +107,8 @@ def next_status(current: str, kind: str) -> str:
             f"'{Status(current).label.lower()}'; only when it is: {allowed}."
         )
     return target or current
+
+
+def kinds_allowed(current: str) -> list[str]:
+    """The event kinds the status machine allows in `current`, in the table's order."""
+    return [kind for kind, (allowed_from, _) in TRANSITIONS.items() if current in allowed_from]
