@@ -165,7 +165,7 @@ class FoiRequestViewSet(
                 request=foi_request, user=request.user, **payload.validated_data
             )
         except services.EventAlreadyRecorded as repeated:
-            raise Conflict(str(repeated)) from repeated
+            raise Conflict(repeated.messages[0]) from repeated
         return Response(RequestEventSerializer(event).data, status=status.HTTP_201_CREATED)
 
 

@@ -106,6 +106,10 @@ class Campaign(models.Model):
             "residents only: confirm the requester's eligibility."
         ]
 
+    def next_wave_title(self) -> str:
+        series = self.title.removesuffix(f" (wave {self.wave})")
+        return f"{series} (wave {self.wave + 1})"
+
     def series_root_id(self) -> int:
         """The id that names this campaign's series of waves: its first wave's."""
         return self.first_wave_id or self.pk

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -39,16 +39,18 @@ def _day(day: dt.date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-class EventAlreadyRecorded(Exception):
+class EventAlreadyRecorded(ValidationError):
     """The same event (kind, date, "until" and note) is already in the request's log: a form
-    submitted twice, or two people keying the same letter. Nothing is written."""
+    submitted twice, or two people keying the same letter. Nothing is written. A refusal like
+    any other to the callers that catch ValidationError; the API answers it with 409."""
 
     def __init__(self, event: RequestEvent) -> None:
         self.event = event
-        super().__init__(
+        message = (
             f"Already recorded: {event.get_kind_display()} on {_day(event.on)}, with the same "
             "details. Nothing was written."
         )
+        super().__init__({NON_FIELD_ERRORS: message})
 
 
 FORCE_REGISTER = Path(settings.BASE_DIR) / "fixtures" / "forces.csv"
@@ -305,8 +307,6 @@ def requests_record_event(
                 )
             except ValidationError as refused:
                 refusals.append(f"{request.force.name}: {' '.join(refused.messages)}")
-            except EventAlreadyRecorded as repeated:
-                refusals.append(f"{request.force.name}: {repeated}")
         if refusals:
             # Raised inside the block, so the events already recorded above are rolled back.
             raise ValidationError({"requests": refusals})
@@ -410,7 +410,7 @@ def campaign_repeat(
         )
     wave = Campaign(
         owner=campaign.owner,
-        title=title or f"{_series_title(campaign)} (wave {campaign.wave + 1})",
+        title=title or campaign.next_wave_title(),
         question=campaign.question,
         guernsey_eligibility_confirmed=campaign.guernsey_eligibility_confirmed,
         previous_wave=campaign,
@@ -419,11 +419,6 @@ def campaign_repeat(
     )
     team = campaign.collaborators.all()
     return _campaign_save(wave, user=user, periods=periods, collaborators=team)
-
-
-def _series_title(campaign: Campaign) -> str:
-    suffix = f" (wave {campaign.wave})"
-    return campaign.title.removesuffix(suffix)
 
 
 def campaign_periods_check(periods: Sequence[Period]) -> list[Period]:

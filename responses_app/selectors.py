@@ -1,15 +1,29 @@
-"""Reads: who may see which responses, documents and figures; the verification queues; and stated
-totals that disagree with the sum of their parts."""
+"""Reads: who may see which responses, documents and figures; the verification queues; stated
+totals that disagree with the sum of their parts; and each campaign's progress."""
 
 from __future__ import annotations
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+import datetime as dt
+
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 
+from requests_app.models import Campaign, FoiRequest, overdue_condition
 from requests_app.selectors import User, requests_visible_to, requests_writable_by
 from responses_app.models import (
     CELL_FIELDS,
     PLATFORM_FIELDS,
+    CampaignCategories,
     Document,
     Figure,
     FoiResponse,
@@ -96,3 +110,38 @@ def total_mismatches(figures: QuerySet[Figure]) -> QuerySet[Figure]:
     below = Q(high__lt=F("parts_low"))
     above = Q(parts_open=0, low__gt=F("parts_high"))
     return totals_with_sums(figures).filter(parts_count__gt=0).filter(below | above)
+
+
+def campaigns_with_progress(campaigns: QuerySet[Campaign], *, today: dt.date) -> QuerySet[Campaign]:
+    """Each campaign with the forces asked, answered (a response recorded), answered with
+    figures (a figure with a value, as coverage counts them) and overdue, in one grouped query.
+    Forces are counted, not requests, so a force re-asked a narrowed question counts once."""
+    force = "requests__force"
+    return campaigns.annotate(
+        asked=Count(force, distinct=True),
+        answered=Count(force, distinct=True, filter=Q(requests__responses__isnull=False)),
+        with_figures=Count(
+            force, distinct=True, filter=Q(requests__responses__figures__low__isnull=False)
+        ),
+        overdue=Count(force, distinct=True, filter=overdue_condition(today, through="requests__")),
+    )
+
+
+def request_responses(request: FoiRequest) -> QuerySet[FoiResponse]:
+    """The request's responses, oldest first, with their documents and figures (three queries
+    whatever their number)."""
+    figures = Figure.objects.select_related("platform", "offence").order_by(
+        "period_start", "offence_id", "platform__name", "id"
+    )
+    return request.responses.order_by("received_on", "id").prefetch_related(
+        "documents", Prefetch("figures", queryset=figures)
+    )
+
+
+def campaign_categories(campaign: Campaign) -> CampaignCategories | None:
+    """The offences and platforms the campaign asks about, or None if it names none."""
+    return (
+        CampaignCategories.objects.filter(campaign=campaign)
+        .prefetch_related("offences", "platforms")
+        .first()
+    )

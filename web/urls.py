@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from web.views import campaigns, figures, requests
+from web.views import campaigns, figures, requests, sending
 
 app_name = "web"
 
@@ -21,7 +21,13 @@ urlpatterns = [
         auth_views.LogoutView.as_view(next_page=reverse_lazy("web:login")),
         name="logout",
     ),
+    path("campaigns/new/", campaigns.campaign_new, name="campaign-new"),
     path("campaigns/<int:pk>/", campaigns.board, name="board"),
+    path("campaigns/<int:pk>/edit/", campaigns.campaign_edit, name="campaign-edit"),
+    path("campaigns/<int:pk>/repeat/", campaigns.campaign_repeat_page, name="campaign-repeat"),
+    path("campaigns/<int:pk>/forces/", sending.choose_forces, name="forces"),
+    path("campaigns/<int:pk>/send/", sending.send, name="send"),
     path("campaigns/<int:pk>/figures/", figures.figures, name="figures"),
     path("requests/<int:pk>/", requests.request_page, name="request"),
+    path("requests/<int:pk>/reask/", requests.reask, name="reask"),
 ]
