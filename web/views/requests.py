@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from requests_app.models import FoiRequest
 from requests_app.selectors import (
-    campaigns_editable_by,
     extension_ceiling,
     request_timeline,
     working_calendar,
@@ -22,7 +21,13 @@ from requests_app.services import EventAlreadyRecorded, request_reask, request_r
 from requests_app.status import kinds_allowed
 from responses_app.models import Outcome
 from responses_app.selectors import request_responses
-from web.access import GET_POST, may_record_events, request_to_read, signed_in
+from web.access import (
+    GET_POST,
+    may_change_campaign,
+    may_record_events,
+    request_to_read,
+    signed_in,
+)
 from web.forms import NOT_ON_THE_PAGE, EventForm, ReaskForm
 
 
@@ -53,6 +58,7 @@ def request_page(request: HttpRequest, pk: int) -> HttpResponse:
         "working_days_left": foi_request.working_days_left(today, calendar),
         "re_ask": FoiRequest.objects.filter(parent=foi_request).first(),
         "may_reask": _may_reask(request, foi_request, responses),
+        "may_change": may_change_campaign(request, foi_request.campaign),
     }
     refused = request.method == "POST"
     return render(request, "web/request.html", context, status=400 if refused else 200)
@@ -107,14 +113,14 @@ def _may_reask(request: HttpRequest, foi_request: FoiRequest, responses) -> bool
     refused = bool(responses) and responses[-1].outcome == Outcome.REFUSED
     if not refused or FoiRequest.objects.filter(parent=foi_request).exists():
         return False
-    return campaigns_editable_by(request.user).filter(pk=foi_request.campaign_id).exists()
+    return may_change_campaign(request, foi_request.campaign)
 
 
 @signed_in
 @GET_POST
 def reask(request: HttpRequest, pk: int) -> HttpResponse:
     foi_request = request_to_read(request, pk)
-    if not campaigns_editable_by(request.user).filter(pk=foi_request.campaign_id).exists():
+    if not may_change_campaign(request, foi_request.campaign):
         raise PermissionDenied("Only the campaign's team re-asks a force.")
     initial = {"question": foi_request.asked(), "sent_on": timezone.localdate()}
     form = ReaskForm(request.POST or None, initial=initial)
@@ -127,5 +133,10 @@ def reask(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Re-asked {foi_request.force.name} the narrowed question.")
             return redirect("web:request", pk=child.pk)
-    context = {"foi_request": foi_request, "campaign": foi_request.campaign, "form": form}
+    context = {
+        "foi_request": foi_request,
+        "campaign": foi_request.campaign,
+        "form": form,
+        "may_change": True,
+    }
     return render(request, "web/reask.html", context, status=400 if form.errors else 200)
