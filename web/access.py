@@ -50,3 +50,9 @@ def request_to_read(request: HttpRequest, pk: int) -> FoiRequest:
 
 def may_record_events(request: HttpRequest, foi_request: FoiRequest) -> bool:
     return requests_writable_by(request.user).filter(pk=foi_request.pk).exists()
+
+
+def posted(request: HttpRequest):
+    """The form data of a POST, even an empty one (a form left blank is still submitted and
+    must show its errors); None for a GET."""
+    return request.POST if request.method == "POST" else None

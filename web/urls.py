@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
+from django.views.decorators.http import require_GET
 
+from web.access import signed_in
 from web.views import campaigns, figures, requests, sending
 
 app_name = "web"
@@ -27,7 +29,9 @@ urlpatterns = [
     path("campaigns/<int:pk>/repeat/", campaigns.campaign_repeat_page, name="campaign-repeat"),
     path("campaigns/<int:pk>/forces/", sending.choose_forces, name="forces"),
     path("campaigns/<int:pk>/send/", sending.send, name="send"),
-    path("campaigns/<int:pk>/figures/", figures.figures, name="figures"),
+    # The figures page answers GET only (signed in first, so anonymous callers are sent to
+    # sign in whatever the method).
+    path("campaigns/<int:pk>/figures/", signed_in(require_GET(figures.figures)), name="figures"),
     path("requests/<int:pk>/", requests.request_page, name="request"),
     path("requests/<int:pk>/reask/", requests.reask, name="reask"),
 ]

@@ -54,6 +54,7 @@ def test_a_patch_of_the_span_replaces_the_periods_and_one_of_the_title_keeps_the
         (dt.date(2019, 10, 1), dt.date(2020, 3, 31)),
         (dt.date(2020, 4, 1), dt.date(2020, 9, 30)),
     ]
+    campaign.periods.all().delete()
     CampaignPeriod.objects.bulk_create(
         CampaignPeriod(campaign=campaign, start=s, end=e) for s, e in periods
     )

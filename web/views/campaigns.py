@@ -37,6 +37,7 @@ from web.access import (
     campaign_to_read,
     may_change_campaign,
     may_create_campaigns,
+    posted,
     signed_in,
 )
 from web.board import board_rows
@@ -66,7 +67,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     writable = requests_writable_by(request.user).filter(campaign=campaign)
     may_record = writable.exists()
-    bulk = BulkEventForm(request.POST or None, requests=writable, today=today)
+    bulk = BulkEventForm(posted(request), requests=writable, today=today)
     if request.method == "POST":
         if not may_record:
             raise PermissionDenied("Your role does not allow changes to these requests.")
@@ -123,8 +124,8 @@ def _day(day: dt.date) -> str:
 def campaign_new(request: HttpRequest) -> HttpResponse:
     if not may_create_campaigns(request):
         raise PermissionDenied("Only researchers create campaigns.")
-    form = CampaignForm(request.POST or None)
-    periods = PeriodFormSet(request.POST or None, prefix="periods")
+    form = CampaignForm(posted(request))
+    periods = PeriodFormSet(posted(request), prefix="periods")
     if request.method == "POST" and form.is_valid() and periods.is_valid():
         campaign = _save(request, form, periods, campaign=None)
         if campaign is not None:
@@ -147,9 +148,9 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "offences": list(categories.offences.all()) if categories else [],
         "platforms": list(categories.platforms.all()) if categories else [],
     }
-    form = CampaignForm(request.POST or None, initial=initial)
+    form = CampaignForm(posted(request), initial=initial)
     period_rows = [{"start": p.start, "end": p.end} for p in campaign.periods.all()]
-    periods = PeriodFormSet(request.POST or None, prefix="periods", initial=period_rows)
+    periods = PeriodFormSet(posted(request), prefix="periods", initial=period_rows)
     valid = request.method == "POST" and form.is_valid() and periods.is_valid()
     if valid and _save(request, form, periods, campaign=campaign) is not None:
         messages.success(request, f"Saved '{campaign.title}'.")
@@ -202,9 +203,9 @@ def _save(request, form: CampaignForm, periods, *, campaign: Campaign | None) ->
 def campaign_repeat_page(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = campaign_to_change(request, pk)
     suggested = next_periods([(p.start, p.end) for p in campaign.periods.all()])
-    form = WaveForm(request.POST or None, initial={"title": campaign.next_wave_title()})
+    form = WaveForm(posted(request), initial={"title": campaign.next_wave_title()})
     periods = PeriodFormSet(
-        request.POST or None,
+        posted(request),
         prefix="periods",
         initial=[{"start": start, "end": end} for start, end in suggested],
     )

@@ -25,6 +25,7 @@ from web.access import (
     GET_POST,
     may_change_campaign,
     may_record_events,
+    posted,
     request_to_read,
     signed_in,
 )
@@ -41,17 +42,17 @@ def request_page(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     calendar = working_calendar(foi_request.force.regime)
     forms = _event_forms(request, foi_request, today, calendar) if writable else []
-    posted = next((form for form in forms if form.is_bound), None)
-    if posted is not None and posted.is_valid() and _record(request, foi_request, posted):
+    submitted = next((form for form in forms if form.is_bound), None)
+    if submitted is not None and submitted.is_valid() and _record(request, foi_request, submitted):
         return redirect("web:request", pk=foi_request.pk)
-    if request.method == "POST" and posted is None:
+    if request.method == "POST" and submitted is None:
         messages.error(request, "That event cannot be recorded now: choose one of those below.")
     responses = list(request_responses(foi_request))
     context = {
         "foi_request": foi_request,
         "campaign": foi_request.campaign,
         "forms": forms,
-        "posted": posted,
+        "submitted": submitted,
         "timeline": request_timeline(foi_request),
         "responses": responses,
         "overdue": foi_request.is_overdue(today),
@@ -123,7 +124,7 @@ def reask(request: HttpRequest, pk: int) -> HttpResponse:
     if not may_change_campaign(request, foi_request.campaign):
         raise PermissionDenied("Only the campaign's team re-asks a force.")
     initial = {"question": foi_request.asked(), "sent_on": timezone.localdate()}
-    form = ReaskForm(request.POST or None, initial=initial)
+    form = ReaskForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             child = request_reask(request=foi_request, user=request.user, **form.cleaned_data)
