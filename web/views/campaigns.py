@@ -149,8 +149,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "platforms": list(categories.platforms.all()) if categories else [],
     }
     form = CampaignForm(posted(request), initial=initial)
-    period_rows = [{"start": p.start, "end": p.end} for p in campaign.periods.all()]
-    periods = PeriodFormSet(posted(request), prefix="periods", initial=period_rows)
+    periods = _period_rows(request, [(p.start, p.end) for p in campaign.periods.all()])
     valid = request.method == "POST" and form.is_valid() and periods.is_valid()
     if valid and _save(request, form, periods, campaign=campaign) is not None:
         messages.success(request, f"Saved '{campaign.title}'.")
@@ -162,6 +161,15 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "history": campaign_history(campaign),
     }
     return render(request, "web/campaign_form.html", context, status=_status(form, periods))
+
+
+def _period_rows(request: HttpRequest, shown: list) -> PeriodFormSet:
+    """The period rows: `shown` filled in on a GET. A POST is read as posted, without them:
+    a row left as it was shown would otherwise count as unchanged, and be dropped."""
+    if request.method == "POST":
+        return PeriodFormSet(request.POST, prefix="periods")
+    initial = [{"start": start, "end": end} for start, end in shown]
+    return PeriodFormSet(prefix="periods", initial=initial)
 
 
 def _status(form, periods) -> int:
@@ -204,11 +212,7 @@ def campaign_repeat_page(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = campaign_to_change(request, pk)
     suggested = next_periods([(p.start, p.end) for p in campaign.periods.all()])
     form = WaveForm(posted(request), initial={"title": campaign.next_wave_title()})
-    periods = PeriodFormSet(
-        posted(request),
-        prefix="periods",
-        initial=[{"start": start, "end": end} for start, end in suggested],
-    )
+    periods = _period_rows(request, suggested)
     if request.method == "POST" and form.is_valid() and periods.is_valid():
         try:
             with transaction.atomic():
