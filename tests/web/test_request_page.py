@@ -6,6 +6,8 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from requests_app.models import RequestEvent
 from requests_app.services import request_record_event
@@ -180,3 +182,19 @@ def test_a_researcher_signs_in_with_the_plain_login_page(db, client, owner):
         "/accounts/login/", {"username": "owner", "password": "a-long-test-password"}
     )
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_its_query_count_does_not_grow_with_the_events(kent, browser_for, owner):
+    client = browser_for(owner)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/requests/{kent.pk}/").status_code == 200
+        return len(captured)
+
+    few = queries()
+    for number in range(6):
+        request_record_event(
+            request=kent, kind="acknowledged", on=dt.date(2021, 2, 1), note=f"{number}", user=owner
+        )
+    assert queries() == few
