@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from requests_app import roles
 from requests_app.deadlines import (
@@ -18,7 +18,14 @@ from requests_app.deadlines import (
     WorkingCalendar,
     compute_deadlines,
 )
-from requests_app.models import Campaign, ExtraHoliday, FoiRequest, Force, RequestEvent
+from requests_app.models import (
+    Campaign,
+    ExtraHoliday,
+    FoiRequest,
+    Force,
+    RequestEvent,
+    overdue_condition,
+)
 from requests_app.status import EventKind
 
 User = AbstractBaseUser | AnonymousUser
@@ -96,6 +103,25 @@ def forces_to_choose(campaign: Campaign) -> QuerySet[Force]:
     return Force.objects.annotate(asked_on=Subquery(first.values("sent_on")[:1])).order_by(
         "country", "name"
     )
+
+
+def forces_asked(campaign: Campaign, forces: Iterable[Force]) -> set[str]:
+    """The slugs of those `forces` the campaign was already sent to."""
+    asked = campaign.requests.filter(force__in=forces)
+    return set(asked.values_list("force__slug", flat=True))
+
+
+def campaign_counts(campaign: Campaign, *, today: dt.date) -> dict[str, int]:
+    """Forces asked and overdue (forces, not requests: a re-asked force counts once)."""
+    return campaign.requests.aggregate(
+        asked=Count("force", distinct=True),
+        overdue=Count("force", distinct=True, filter=overdue_condition(today)),
+    )
+
+
+def request_re_ask(request: FoiRequest) -> FoiRequest | None:
+    """The request that re-asked this one a narrowed question, if any."""
+    return FoiRequest.objects.filter(parent=request).first()
 
 
 def users_named(names: Iterable[str]) -> tuple[list[AbstractBaseUser], list[str]]:

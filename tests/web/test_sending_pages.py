@@ -88,6 +88,18 @@ def test_the_choosers_query_count_does_not_grow_with_the_forces_asked(
     assert queries() == few
 
 
+def test_the_confirmations_query_count_does_not_grow_with_the_forces(browser_for, owner, campaign):
+    client = browser_for(owner)
+
+    def queries(*slugs: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            url = f"/campaigns/{campaign.pk}/send/"
+            assert client.get(url, {"forces": list(slugs)}).status_code == 200
+        return len(captured)
+
+    assert queries("kent") == queries("kent", "gwent", "jersey", "essex", "dorset", "surrey")
+
+
 def test_the_confirmation_shows_the_forces_and_the_date_before_anything_is_written(
     browser_for, owner, campaign
 ):

@@ -9,14 +9,14 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from requests_app.models import Campaign, overdue_condition
+from requests_app.models import Campaign
 from requests_app.selectors import (
+    campaign_counts,
     campaign_history,
     campaign_waves,
     campaigns_visible_to,
@@ -77,10 +77,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
     rows = board_rows(
         filters.filter(campaign.requests.all(), today), today=today, calendars=working_calendars()
     )
-    counts = campaign.requests.aggregate(
-        asked=Count("force", distinct=True),
-        overdue=Count("force", distinct=True, filter=overdue_condition(today)),
-    )
+    counts = campaign_counts(campaign, today=today)
     context = {
         "campaign": campaign,
         "rows": rows,

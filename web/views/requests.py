@@ -14,6 +14,7 @@ from django.utils import timezone
 from requests_app.models import FoiRequest
 from requests_app.selectors import (
     extension_ceiling,
+    request_re_ask,
     request_timeline,
     working_calendar,
 )
@@ -48,6 +49,7 @@ def request_page(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and submitted is None:
         messages.error(request, "That event cannot be recorded now: choose one of those below.")
     responses = list(request_responses(foi_request))
+    re_ask = request_re_ask(foi_request)
     context = {
         "foi_request": foi_request,
         "campaign": foi_request.campaign,
@@ -57,8 +59,8 @@ def request_page(request: HttpRequest, pk: int) -> HttpResponse:
         "responses": responses,
         "overdue": foi_request.is_overdue(today),
         "working_days_left": foi_request.working_days_left(today, calendar),
-        "re_ask": FoiRequest.objects.filter(parent=foi_request).first(),
-        "may_reask": _may_reask(request, foi_request, responses),
+        "re_ask": re_ask,
+        "may_reask": re_ask is None and _may_reask(request, foi_request, responses),
         "may_change": may_change_campaign(request, foi_request.campaign),
     }
     refused = request.method == "POST"
@@ -110,11 +112,9 @@ def _day(day: dt.date) -> str:
 
 
 def _may_reask(request: HttpRequest, foi_request: FoiRequest, responses) -> bool:
-    """Offered after a refusal, to the campaign's team, once per request."""
+    """Offered after a refusal to the campaign's team (once per request: the caller checks)."""
     refused = bool(responses) and responses[-1].outcome == Outcome.REFUSED
-    if not refused or FoiRequest.objects.filter(parent=foi_request).exists():
-        return False
-    return may_change_campaign(request, foi_request.campaign)
+    return refused and may_change_campaign(request, foi_request.campaign)
 
 
 @signed_in

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from requests_app.deadlines import GUERNSEY_2021
 from requests_app.models import Campaign
-from requests_app.selectors import forces_to_choose
+from requests_app.selectors import forces_asked, forces_to_choose
 from requests_app.services import campaign_send, campaign_update
 from web.access import GET_POST, campaign_to_change, signed_in
 from web.forms import ForcePickForm, SendForm
@@ -55,7 +55,7 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
         # The chooser names the forces; the date is today's until the user changes it.
         form = SendForm({"forces": request.GET.getlist("forces"), "sent_on": timezone.localdate()})
     forces = list(form.cleaned_data["forces"]) if form.is_valid() else []
-    asked = set(campaign.requests.filter(force__in=forces).values_list("force__slug", flat=True))
+    asked = forces_asked(campaign, forces)
     if request.method == "POST" and form.is_valid():
         if forces and asked == {force.slug for force in forces}:
             messages.info(request, _already_sent(campaign, forces))
