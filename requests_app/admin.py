@@ -35,6 +35,17 @@ class CampaignAdmin(admin.ModelAdmin):
     search_fields = ["title", "question"]
     filter_horizontal = ["collaborators"]
     autocomplete_fields = ["owner"]
+    # Waves are linked by "repeat as a new wave" on the campaign's page.
+    readonly_fields = ["previous_wave", "first_wave", "wave"]
+
+    def save_model(self, request, obj: Campaign, form, change: bool) -> None:
+        obj._history_user = request.user
+        super().save_model(request, obj, form, change)
+        if not change or {"period_start", "period_end"} & set(form.changed_data):
+            # The admin edits the span; the period rows the pages keep become that one period.
+            services.campaign_update(
+                campaign=obj, user=request.user, periods=[(obj.period_start, obj.period_end)]
+            )
 
 
 class RequestEventInline(admin.TabularInline):
