@@ -72,6 +72,8 @@ class CampaignSerializer(serializers.ModelSerializer):
             "question",
             "period_start",
             "period_end",
+            "wave",
+            "previous_wave",
             "owner",
             "collaborators",
             "guernsey_eligibility_confirmed",
@@ -79,6 +81,8 @@ class CampaignSerializer(serializers.ModelSerializer):
             "warnings",
             "created_at",
         ]
+        # Waves are made by repeating a campaign on its page, not by naming one here.
+        read_only_fields = ["wave", "previous_wave"]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_warnings(self, campaign: Campaign) -> list[str]:

@@ -44,6 +44,7 @@ def test_a_campaign_created_through_the_api_has_its_period_as_a_row(db, client_f
     assert response.status_code == 201, response.content
     rows = CampaignPeriod.objects.filter(campaign_id=response.json()["id"])
     assert list(rows.values_list("start", "end")) == [(dt.date(2019, 10, 1), dt.date(2020, 9, 30))]
+    assert (response.json()["wave"], response.json()["previous_wave"]) == (1, None)
 
 
 def test_a_patch_of_the_span_replaces_the_periods_and_one_of_the_title_keeps_them(
