@@ -35,6 +35,12 @@ class Force(models.Model):
         return self.name
 
 
+GUERNSEY_WARNING = (
+    "This campaign includes Guernsey Police, whose FOI Code is open to Bailiwick residents only: "
+    "confirm the requester's eligibility."
+)
+
+
 class Campaign(models.Model):
     """One FOI question sent to many forces."""
 
@@ -101,10 +107,7 @@ class Campaign(models.Model):
             includes_guernsey = self.requests.filter(force__regime=GUERNSEY_2021).exists()
         if not includes_guernsey:
             return []
-        return [
-            "This campaign includes Guernsey Police, whose FOI Code is open to Bailiwick "
-            "residents only: confirm the requester's eligibility."
-        ]
+        return [GUERNSEY_WARNING]
 
     def next_wave_title(self) -> str:
         series = self.title.removesuffix(f" (wave {self.wave})")

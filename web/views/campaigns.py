@@ -4,14 +4,13 @@ repeating it as a new wave."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_GET
 
 from requests_app.models import Campaign
@@ -108,12 +107,11 @@ def _record_for_all(request: HttpRequest, bulk: BulkEventForm) -> bool:
             bulk.add_error(None, message)
         return False
     label = events[0].get_kind_display()
-    messages.success(request, f"Recorded: {label} on {_day(data['on'])} for {len(events)} forces.")
+    messages.success(
+        request,
+        f"Recorded: {label} on {date_format(data['on'], 'j M Y')} for {len(events)} forces.",
+    )
     return True
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%b %Y}"
 
 
 @signed_in

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from requests_app.models import FoiRequest
 from requests_app.selectors import (
@@ -101,14 +102,14 @@ def _record(request: HttpRequest, foi_request: FoiRequest, form: EventForm) -> b
     due = foi_request.current_due_on
     messages.success(
         request,
-        f"Recorded: {event.get_kind_display()} on {_day(event.on)}. "
-        + (f"The answer is now due {_day(due)}." if due else "No clock is running now."),
+        f"Recorded: {event.get_kind_display()} on {date_format(event.on, 'j M Y')}. "
+        + (
+            f"The answer is now due {date_format(due, 'j M Y')}."
+            if due
+            else "No clock is running now."
+        ),
     )
     return True
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%b %Y}"
 
 
 def _may_reask(request: HttpRequest, foi_request: FoiRequest, responses) -> bool:

@@ -10,10 +10,11 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_GET
 
 from requests_app.deadlines import GUERNSEY_2021
-from requests_app.models import Campaign
+from requests_app.models import GUERNSEY_WARNING, Campaign
 from requests_app.selectors import forces_asked, forces_to_choose
 from requests_app.services import campaign_send, campaign_update
 from web.access import GET_POST, campaign_to_change, signed_in
@@ -41,6 +42,7 @@ def choose_forces(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": rows,
         "asked": sum(force.asked_on is not None for force in forces),
         "guernsey": GUERNSEY_2021,
+        "guernsey_warning": GUERNSEY_WARNING,
     }
     return render(request, "web/choose_forces.html", context)
 
@@ -68,6 +70,7 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
         "forces": forces,
         "asked": asked,
         "needs_eligibility": _needs_eligibility(campaign, forces),
+        "guernsey_warning": GUERNSEY_WARNING,
     }
     status = 400 if request.method == "POST" and form.errors else 200
     return render(request, "web/send.html", context, status=status)
@@ -89,11 +92,7 @@ def _send(request: HttpRequest, campaign: Campaign, form: SendForm) -> bool:
     data = form.cleaned_data
     forces = list(data["forces"])
     if _needs_eligibility(campaign, forces) and not data["guernsey_eligible"]:
-        form.add_error(
-            "guernsey_eligible",
-            "Guernsey's FOI Code is open to Bailiwick residents only: confirm the requester's "
-            "eligibility, or untick Guernsey Police.",
-        )
+        form.add_error("guernsey_eligible", f"{GUERNSEY_WARNING} Or untick Guernsey Police.")
         return False
     try:
         with transaction.atomic():
@@ -108,6 +107,6 @@ def _send(request: HttpRequest, campaign: Campaign, form: SendForm) -> bool:
         for field, problems in refused.message_dict.items():
             form.add_error(field if field in form.fields else None, problems)
         return False
-    day = data["sent_on"]
-    messages.success(request, f"Sent to {len(sent)} forces on {day.day} {day:%b %Y}.")
+    day = date_format(data["sent_on"], "j M Y")
+    messages.success(request, f"Sent to {len(sent)} forces on {day}.")
     return True
