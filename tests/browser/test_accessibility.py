@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from tests.api_world import documents_in, documents_restore
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, from_database
 from tests.conftest import service_missing
 from tests.web.page_world import NOW, page_world_build
 from tests.web.pages import pages_shown
@@ -48,7 +48,7 @@ def _sign_in(context, live_server, who: str) -> None:
     if who == "anonymous":
         return
     client = Client()
-    client.force_login(get_user_model().objects.get(username=who))
+    from_database(lambda: client.force_login(get_user_model().objects.get(username=who)))
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
     context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
