@@ -12,7 +12,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
+# The browser tests inject axe-core from node_modules (never fetched while they run).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
 
 ## run: migrate SQLite (or DATABASE_URL), load reference data, load the published demo campaign,
 ## create a local sign-in for each role and print them (safe every time: a second run writes
@@ -71,4 +76,4 @@ format: install
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules db.sqlite3 .pytest_cache .ruff_cache

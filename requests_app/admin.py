@@ -39,7 +39,8 @@ class CampaignAdmin(admin.ModelAdmin):
     search_fields = ["title", "question"]
     filter_horizontal = ["collaborators"]
     autocomplete_fields = ["owner"]
-    readonly_fields = ["archived_at", "archive_reason"]
+    # Waves are linked by "repeat as a new wave" on the campaign's page.
+    readonly_fields = ["archived_at", "archive_reason", "previous_wave", "first_wave", "wave"]
     actions = ["archive"]
 
     @admin.action(description="Archive the selected campaigns (end their open requests)")
@@ -54,6 +55,15 @@ class CampaignAdmin(admin.ModelAdmin):
             self.log_change(request, campaign, "Archived.")
             archived += 1
         self.message_user(request, f"{archived} campaign(s) archived.")
+
+    def save_model(self, request, obj: Campaign, form, change: bool) -> None:
+        obj._history_user = request.user
+        super().save_model(request, obj, form, change)
+        if not change or {"period_start", "period_end"} & set(form.changed_data):
+            # The admin edits the span; the period rows the pages keep become that one period.
+            services.campaign_update(
+                campaign=obj, user=request.user, periods=[(obj.period_start, obj.period_end)]
+            )
 
 
 class RequestEventInline(admin.TabularInline):

@@ -73,7 +73,22 @@ class CampaignViewSet(
         return selectors.campaigns_editable_by(user).prefetch_related("collaborators")
 
     def perform_create(self, serializer: CampaignSerializer) -> None:
-        serializer.save(owner=self.request.user)
+        data = dict(serializer.validated_data)
+        period = (data.pop("period_start"), data.pop("period_end"))
+        serializer.instance = services.campaign_create(
+            owner=self.request.user, periods=[period], **data
+        )
+
+    def perform_update(self, serializer: CampaignSerializer) -> None:
+        campaign, data = serializer.instance, dict(serializer.validated_data)
+        span = (campaign.period_start, campaign.period_end)
+        period = (data.pop("period_start", span[0]), data.pop("period_end", span[1]))
+        # A campaign of several periods keeps them unless the API names a different span,
+        # which then becomes its one period.
+        periods = [period] if period != span else None
+        serializer.instance = services.campaign_update(
+            campaign=campaign, user=self.request.user, periods=periods, **data
+        )
 
     @extend_schema(request=ReasonSerializer, responses={200: CampaignSerializer})
     @action(detail=True, methods=["post"])
@@ -87,7 +102,9 @@ class CampaignViewSet(
         return Response(self.get_serializer(self.get_queryset().get(pk=campaign.pk)).data)
 
     @extend_schema(request=CampaignSendSerializer, responses={201: CampaignSentSerializer})
-    @action(detail=True, methods=["post"])
+    # Its own serializer, so the browsable API's form asks for forces and a date, not for the
+    # campaign's fields and a list of every user.
+    @action(detail=True, methods=["post"], serializer_class=CampaignSendSerializer)
     def send(self, request: Request, pk: str | None = None) -> Response:
         """Send the campaign to a list of forces: one request each, created in one step."""
         campaign = self.get_object()
@@ -158,6 +175,7 @@ class FoiRequestViewSet(
             return Response(RequestEventSerializer(timeline, many=True).data)
         payload = RequestEventSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
+        # An event already in the log is a Conflict, which the error handler answers 409.
         event = services.request_record_event(
             request=foi_request, user=request.user, **payload.validated_data
         )

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from core.dates import validate_date_in_range
 from requests_app.deadlines import GUERNSEY_2021, REGIME_CHOICES, Deadlines, WorkingCalendar
@@ -33,6 +34,12 @@ class Force(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+GUERNSEY_WARNING = (
+    "This campaign includes Guernsey Police, whose FOI Code is open to Bailiwick residents only: "
+    "confirm the requester's eligibility."
+)
 
 
 class Campaign(models.Model):
@@ -66,11 +73,21 @@ class Campaign(models.Model):
         default=False,
         help_text="Its figures are made up (the demo): every report of them says so.",
     )
+    # Waves: the same question asked again for a later period. `first_wave` names the series
+    # (empty on a first wave), so every wave of a series is one indexed lookup.
+    previous_wave = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_waves"
+    )
+    first_wave = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="later_waves"
+    )
+    wave = models.PositiveSmallIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     # A campaign with an event log is never deleted (its events are protected): it is archived,
     # which withdraws or closes each of its requests through the event log.
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)
     archive_reason = models.TextField(blank=True, editable=False)
+    history = HistoricalRecords(m2m_fields=[collaborators], excluded_fields=["created_at"])
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -79,7 +96,13 @@ class Campaign(models.Model):
                 condition=Q(period_end__gte=models.F("period_start")),
                 name="campaign_period_in_order",
                 violation_error_message="The period ends before it starts.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(wave=1, previous_wave__isnull=True, first_wave__isnull=True)
+                | Q(wave__gt=1, previous_wave__isnull=False, first_wave__isnull=False),
+                name="campaign_wave_linked",
+                violation_error_message="A later wave names the wave before it and the first.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -95,10 +118,42 @@ class Campaign(models.Model):
             includes_guernsey = self.requests.filter(force__regime=GUERNSEY_2021).exists()
         if not includes_guernsey:
             return []
-        return [
-            "This campaign includes Guernsey Police, whose FOI Code is open to Bailiwick "
-            "residents only: confirm the requester's eligibility."
+        return [GUERNSEY_WARNING]
+
+    def next_wave_title(self) -> str:
+        series = self.title.removesuffix(f" (wave {self.wave})")
+        return f"{series} (wave {self.wave + 1})"
+
+    def series_root_id(self) -> int:
+        """The id that names this campaign's series of waves: its first wave's."""
+        return self.first_wave_id or self.pk
+
+
+class CampaignPeriod(models.Model):
+    """One period the question asks about (the demo asks for two half-years). The campaign's
+    `period_start`..`period_end` is the span of its periods, kept by the services."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="periods")
+    start = models.DateField(validators=[validate_date_in_range])
+    end = models.DateField(validators=[validate_date_in_range])
+
+    class Meta:
+        ordering = ["campaign_id", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")),
+                name="campaign_period_row_in_order",
+                violation_error_message="The period ends before it starts.",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "start"],
+                name="one_period_a_start",
+                violation_error_message="The campaign already has a period starting that day.",
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.start} to {self.end}"
 
 
 def overdue_condition(today: dt.date, *, through: str = "") -> Q:
@@ -134,6 +189,15 @@ class FoiRequest(models.Model):
         validators=[validate_date_in_range],
     )
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.DRAFT)
+    # A re-ask: the same force asked a narrowed question after its answer to `parent` (say, a
+    # s.12 cost refusal). Each request is re-asked at most once, so a force's requests in a
+    # campaign form one chain, the newest standing for the force in coverage.
+    parent = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="re_ask"
+    )
+    question = models.TextField(
+        blank=True, help_text="A narrowed question for this force alone; empty: the campaign's."
+    )
 
     # Derived from the event timeline by the deadline engine; never edited by hand.
     due_on = models.DateField(null=True, blank=True)
@@ -159,8 +223,11 @@ class FoiRequest(models.Model):
     class Meta:
         ordering = ["campaign_id", "force__name"]
         constraints = [
+            # Re-asks are the force's later requests in the campaign, each linked to the one
+            # before: one first request per force, and a chain after it.
             models.UniqueConstraint(
                 fields=["campaign", "force"],
+                condition=Q(parent__isnull=True),
                 name="one_request_per_force",
                 violation_error_message="This campaign already has a request to this force.",
             ),
@@ -182,6 +249,10 @@ class FoiRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} → {self.force}"
+
+    def asked(self) -> str:
+        """The question this force was asked: its own narrowed one, or the campaign's."""
+        return self.question or self.campaign.question
 
     def apply_deadlines(self, deadlines: Deadlines) -> None:
         for field, value in vars(deadlines).items():

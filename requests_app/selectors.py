@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from requests_app import roles
-from requests_app.deadlines import GUERNSEY_2021, REGIME_CHOICES, WorkingCalendar
-from requests_app.models import Campaign, ExtraHoliday, FoiRequest, RequestEvent
+from requests_app.deadlines import (
+    GUERNSEY_2021,
+    REGIME_CHOICES,
+    TimelineEvent,
+    WorkingCalendar,
+    compute_deadlines,
+)
+from requests_app.models import (
+    Campaign,
+    ExtraHoliday,
+    FoiRequest,
+    Force,
+    RequestEvent,
+    overdue_condition,
+)
+from requests_app.status import EventKind
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -72,3 +89,74 @@ def working_calendars() -> dict[str, WorkingCalendar]:
 def working_calendar(regime: str) -> WorkingCalendar:
     days = ExtraHoliday.objects.filter(regime=regime).values_list("date", flat=True)
     return WorkingCalendar(regime, days)
+
+
+def campaign_waves(campaign: Campaign) -> QuerySet[Campaign]:
+    """Every wave of the campaign's series, first to last (itself included)."""
+    root = campaign.series_root_id()
+    return Campaign.objects.filter(Q(pk=root) | Q(first_wave_id=root)).order_by("wave", "pk")
+
+
+def forces_to_choose(campaign: Campaign) -> QuerySet[Force]:
+    """Every force, with the day this campaign was first sent to it (None: not asked yet)."""
+    first = FoiRequest.objects.filter(campaign=campaign, force=OuterRef("pk"), parent=None)
+    return Force.objects.annotate(asked_on=Subquery(first.values("sent_on")[:1])).order_by(
+        "country", "name"
+    )
+
+
+def forces_asked(campaign: Campaign, forces: Iterable[Force]) -> set[str]:
+    """The slugs of those `forces` the campaign was already sent to."""
+    asked = campaign.requests.filter(force__in=forces)
+    return set(asked.values_list("force__slug", flat=True))
+
+
+def campaign_counts(campaign: Campaign, *, today: dt.date) -> dict[str, int]:
+    """Forces asked and overdue (forces, not requests: a re-asked force counts once)."""
+    return campaign.requests.aggregate(
+        asked=Count("force", distinct=True),
+        overdue=Count("force", distinct=True, filter=overdue_condition(today)),
+    )
+
+
+def request_re_ask(request: FoiRequest) -> FoiRequest | None:
+    """The request that re-asked this one a narrowed question, if any."""
+    return FoiRequest.objects.filter(parent=request).first()
+
+
+def users_named(names: Iterable[str]) -> tuple[list[AbstractBaseUser], list[str]]:
+    """Active users by username or email (either, ignoring case), and the names that match
+    nobody; one query."""
+    wanted = {name.strip().lower(): name.strip() for name in names if name.strip()}
+    if not wanted:
+        return [], []
+    match = Q()
+    for name in wanted:
+        match |= Q(username__iexact=name) | Q(email__iexact=name)
+    found = list(get_user_model().objects.filter(match, is_active=True).order_by("username"))
+    known = {u.username.lower() for u in found} | {u.email.lower() for u in found if u.email}
+    return found, [name for key, name in wanted.items() if key not in known]
+
+
+def extension_ceiling(request: FoiRequest, *, on: dt.date, calendar: WorkingCalendar):
+    """The date an extension recorded `on` without an "until" date runs to: the deadline
+    engine's answer for the timeline with that extension added (the ICO ceiling)."""
+    timeline = [TimelineEvent(e.kind, e.on, e.until) for e in request_timeline(request)]
+    timeline.append(TimelineEvent(EventKind.EXTENSION, on))
+    return compute_deadlines(calendar, request.received_on, timeline).extension_limit_on
+
+
+HISTORY_SHOWN = 20
+
+
+def campaign_history(campaign: Campaign) -> list[dict]:
+    """The campaign's latest saved versions, newest first, with who saved each and which fields
+    changed from the version before. Comparing the team costs a query a version, hence the
+    cap: the page shows the latest HISTORY_SHOWN."""
+    history = campaign.history.select_related("history_user").order_by("-history_id")
+    versions = list(history[: HISTORY_SHOWN + 1])
+    changes = []
+    for newer, older in zip(versions, [*versions[1:], None], strict=True):
+        changed = [] if older is None else newer.diff_against(older).changed_fields
+        changes.append({"version": newer, "changed": changed})
+    return changes[:HISTORY_SHOWN]

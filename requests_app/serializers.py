@@ -73,6 +73,8 @@ class CampaignSerializer(serializers.ModelSerializer):
             "question",
             "period_start",
             "period_end",
+            "wave",
+            "previous_wave",
             "owner",
             "collaborators",
             "guernsey_eligibility_confirmed",
@@ -82,7 +84,8 @@ class CampaignSerializer(serializers.ModelSerializer):
             "archived_at",
             "archive_reason",
         ]
-        read_only_fields = ["archived_at", "archive_reason"]
+        # Waves are made by repeating a campaign on its page, not by naming one here.
+        read_only_fields = ["archived_at", "archive_reason", "wave", "previous_wave"]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_warnings(self, campaign: Campaign) -> list[str]:

@@ -1,12 +1,14 @@
 """Writes that span models. Every change of a request's status goes through `_append` (the
 status machine, the event, the deadlines): `request_record_event` for an existing request, which
 the admin, the API, the pages and the commands all call, and `campaign_send` for the new requests
-of a campaign, written in bulk."""
+of a campaign, written in bulk. Campaigns themselves (their periods, team and waves) are written
+here too, so the pages and the API keep the same rules."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import AbstractBaseUser, Group, Permission
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -22,9 +24,38 @@ from core.conflicts import Conflict
 from core.dates import check_date_in_range
 from requests_app import roles
 from requests_app.deadlines import WorkingCalendar, compute_deadlines, timeline
-from requests_app.models import Campaign, ExtraHoliday, FoiRequest, Force, RequestEvent
+from requests_app.models import (
+    Campaign,
+    CampaignPeriod,
+    ExtraHoliday,
+    FoiRequest,
+    Force,
+    RequestEvent,
+)
 from requests_app.selectors import working_calendar, working_calendars
 from requests_app.status import TRANSITIONS, EventKind, Status, TransitionRefused, next_status
+
+Period = tuple[dt.date, dt.date]
+CAMPAIGN_FIELDS = ("title", "question", "published", "guernsey_eligibility_confirmed")
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+class EventAlreadyRecorded(Conflict):
+    """The same event (kind, date, "until" and note) is already in the request's log: a form
+    submitted twice, or two people keying the same letter. Nothing is written. A refusal like
+    any other to the callers that catch ValidationError; the API answers it with 409."""
+
+    def __init__(self, event: RequestEvent) -> None:
+        self.event = event
+        message = (
+            f"Already recorded: {event.get_kind_display()} on {_day(event.on)}, with the same "
+            "details. Nothing was written."
+        )
+        super().__init__({NON_FIELD_ERRORS: message})
+
 
 FORCE_REGISTER = Path(settings.BASE_DIR) / "fixtures" / "forces.csv"
 FORCE_FIELDS = ["name", "country", "regime", "ons_code", "wdtk_slug", "foi_email", "territorial"]
@@ -246,6 +277,13 @@ def request_record_event(
     with transaction.atomic():
         # Lock the row: two people recording events at once must not both pass the status check.
         locked = FoiRequest.objects.select_for_update().select_related("force").get(pk=request.pk)
+        # Checked under the lock, before the status machine: a repeat of an event that moved
+        # the status would otherwise be refused with a message about the new status.
+        repeated = locked.events.filter(
+            kind=kind, on=on, until=until, note=note, review_outcome=review_outcome
+        ).first()
+        if repeated is not None:
+            raise EventAlreadyRecorded(repeated)
         event_check(locked, kind=kind, on=on, until=until, review_outcome=review_outcome)
         if kind == EventKind.SENT:
             _start_clock(locked, sent_on=on, received_on=received_on or on)
@@ -376,3 +414,190 @@ def requests_recompute(*, regime: str) -> int:
         changed.append(request)
     FoiRequest.objects.bulk_update(changed, FoiRequest.DEADLINE_FIELDS, batch_size=500)
     return len(changed)
+
+
+def requests_record_event(
+    *,
+    requests: Sequence[FoiRequest],
+    kind: str,
+    on: dt.date,
+    user: AbstractBaseUser,
+    note: str = "",
+    until: dt.date | None = None,
+) -> list[RequestEvent]:
+    """Record one event on several requests (the acknowledgements that came in today), each
+    through `request_record_event`, all or nothing: if the status machine or the timeline
+    refuses any of them, nothing is written and every refusal is listed with its force."""
+    if not requests:
+        raise ValidationError({"requests": "Select at least one force."})
+    refusals, events = [], []
+    with transaction.atomic():
+        for request in requests:
+            try:
+                events.append(
+                    request_record_event(
+                        request=request, kind=kind, on=on, until=until, note=note, user=user
+                    )
+                )
+            except ValidationError as refused:
+                refusals.append(f"{request.force.name}: {' '.join(refused.messages)}")
+        if refusals:
+            # Raised inside the block, so the events already recorded above are rolled back.
+            raise ValidationError({"requests": refusals})
+    return events
+
+
+def request_reask(
+    *, request: FoiRequest, question: str, sent_on: dt.date, user: AbstractBaseUser
+) -> FoiRequest:
+    """Ask the same force a narrowed question after its answer (say, a s.12 cost refusal): a new
+    request of the same campaign linked to `request`, sent on `sent_on` with its own clock."""
+    question = question.strip()
+    with transaction.atomic():
+        parent = (
+            FoiRequest.objects.select_for_update().select_related("campaign").get(pk=request.pk)
+        )
+        _check_reask(parent, question=question, sent_on=sent_on)
+        child = FoiRequest(
+            campaign=parent.campaign, force_id=parent.force_id, parent=parent, question=question
+        )
+        child.full_clean(exclude=["status"])
+        child.save()
+        request_record_event(request=child, kind=EventKind.SENT, on=sent_on, user=user)
+    return child
+
+
+def _check_reask(parent: FoiRequest, *, question: str, sent_on: dt.date) -> None:
+    if not parent.events.filter(kind=EventKind.RESPONSE).exists():
+        raise ValidationError(
+            {"question": "Only an answered request can be re-asked; wait for the force's answer."}
+        )
+    if FoiRequest.objects.filter(parent=parent).exists():
+        raise ValidationError(
+            {"question": "This request was already re-asked: re-ask the newer request instead."}
+        )
+    if not question:
+        raise ValidationError({"question": "Write the narrowed question to send."})
+    if question == parent.asked().strip():
+        raise ValidationError(
+            {"question": "This is the question the force already answered: narrow it first."}
+        )
+    last = parent.events.order_by("-on", "-id").first()
+    if sent_on < last.on:
+        raise ValidationError(
+            {"sent_on": f"A re-ask follows the answer: send it on or after {_day(last.on)}."}
+        )
+    _check_not_future(sent_on, "sent_on")
+
+
+def campaign_create(
+    *,
+    owner: AbstractBaseUser,
+    title: str,
+    question: str,
+    periods: Sequence[Period],
+    collaborators: Iterable[AbstractBaseUser] = (),
+    published: bool = False,
+    guernsey_eligibility_confirmed: bool = False,
+) -> Campaign:
+    """A new campaign with the periods its question asks about and its team."""
+    campaign = Campaign(
+        owner=owner,
+        title=title,
+        question=question,
+        published=published,
+        guernsey_eligibility_confirmed=guernsey_eligibility_confirmed,
+    )
+    return _campaign_save(campaign, user=owner, periods=periods, collaborators=collaborators)
+
+
+def campaign_update(
+    *,
+    campaign: Campaign,
+    user: AbstractBaseUser,
+    periods: Sequence[Period] | None = None,
+    collaborators: Iterable[AbstractBaseUser] | None = None,
+    **changes,
+) -> Campaign:
+    """Change a campaign's settings (CAMPAIGN_FIELDS), periods or team; every change is kept in
+    its history with the user who made it. Periods given replace the campaign's periods."""
+    unknown = set(changes) - set(CAMPAIGN_FIELDS)
+    if unknown:
+        raise TypeError(f"campaign_update cannot change {', '.join(sorted(unknown))}")
+    for name, value in changes.items():
+        setattr(campaign, name, value)
+    return _campaign_save(campaign, user=user, periods=periods, collaborators=collaborators)
+
+
+def campaign_repeat(
+    *, campaign: Campaign, user: AbstractBaseUser, periods: Sequence[Period], title: str = ""
+) -> Campaign:
+    """The same question asked again for a later period: a new wave linked to `campaign`, with
+    its owner, team and Guernsey eligibility, and nothing sent yet."""
+    periods = campaign_periods_check(periods)
+    if periods[0][0] <= campaign.period_end:
+        raise ValidationError(
+            {
+                "periods": f"A new wave asks about a later period: start after "
+                f"{_day(campaign.period_end)}, the end of the wave it repeats."
+            }
+        )
+    wave = Campaign(
+        owner=campaign.owner,
+        title=title or campaign.next_wave_title(),
+        question=campaign.question,
+        guernsey_eligibility_confirmed=campaign.guernsey_eligibility_confirmed,
+        previous_wave=campaign,
+        first_wave_id=campaign.series_root_id(),
+        wave=campaign.wave + 1,
+    )
+    team = campaign.collaborators.all()
+    return _campaign_save(wave, user=user, periods=periods, collaborators=team)
+
+
+def campaign_periods_check(periods: Sequence[Period]) -> list[Period]:
+    """The periods in date order; raise ValidationError (field `periods`) unless there is at
+    least one, each ends on or after its start, and none overlaps another."""
+    ordered = sorted(periods)
+    if not ordered:
+        raise ValidationError({"periods": "Give at least one period the question asks about."})
+    for start, end in ordered:
+        if end < start:
+            raise ValidationError(
+                {"periods": f"The period {_day(start)} to {_day(end)} ends before it starts."}
+            )
+    for (_, end), (start, _) in itertools.pairwise(ordered):
+        if start <= end:
+            raise ValidationError(
+                {
+                    "periods": f"The periods overlap: one ends {_day(end)}, the next starts "
+                    f"{_day(start)}."
+                }
+            )
+    return ordered
+
+
+def _campaign_save(
+    campaign: Campaign,
+    *,
+    user: AbstractBaseUser,
+    periods: Sequence[Period] | None,
+    collaborators: Iterable[AbstractBaseUser] | None,
+) -> Campaign:
+    if periods is not None:
+        periods = campaign_periods_check(periods)
+        # The campaign's own period is the span of its periods: the one the lists show and
+        # the database checks.
+        campaign.period_start, campaign.period_end = periods[0][0], periods[-1][1]
+    campaign._history_user = user
+    with transaction.atomic():
+        campaign.full_clean()
+        campaign.save()
+        if periods is not None:
+            campaign.periods.all().delete()
+            CampaignPeriod.objects.bulk_create(
+                CampaignPeriod(campaign=campaign, start=start, end=end) for start, end in periods
+            )
+        if collaborators is not None:
+            campaign.collaborators.set([u for u in collaborators if u.pk != campaign.owner_id])
+    return campaign

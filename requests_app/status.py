@@ -119,3 +119,8 @@ def next_status(current: str, kind: str, *, before_the_response: str | None = No
             raise TransitionRefused("There is no response on record to withdraw.")
         return before_the_response
     return target or current
+
+
+def kinds_allowed(current: str) -> list[str]:
+    """The event kinds the status machine allows in `current`, in the table's order."""
+    return [kind for kind, (allowed_from, _) in TRANSITIONS.items() if current in allowed_from]

@@ -48,7 +48,10 @@ def _classify(row: dict, today: dt.date) -> str:
 
 
 def coverage(requests: QuerySet[FoiRequest], *, today: dt.date) -> dict:
-    """Where every force asked stands; one query, classified here (one row per force asked)."""
+    """Where every force asked stands; one query, classified here (one row per force asked).
+    A force re-asked a narrowed question stands where its newest request stands: the refusal
+    it replaces is history, and counting both would count the force twice."""
+    requests = requests.filter(re_ask__isnull=True)
     standing = FoiResponse.objects.filter(standing_condition())
     latest = standing.filter(request=OuterRef("pk")).order_by("-received_on", "-id")
     # The requests answered with figures: listed once for the scope (one index probe per

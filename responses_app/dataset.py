@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from core.spreadsheet_cells import spreadsheet_safe
 from requests_app.models import FoiRequest
@@ -164,6 +164,7 @@ def dataset_scope(
     user,
     campaign=None,
     release=None,
+    series=None,
     period_start: dt.date | None = None,
     period_end: dt.date | None = None,
     offence: Sequence[str] = (),
@@ -203,6 +204,9 @@ def dataset_scope(
         campaigns = campaigns_visible_to(user)
         if campaign is not None:
             campaigns = campaigns.filter(pk=campaign.pk)
+        if series is not None:
+            root = series.series_root_id()
+            campaigns = campaigns.filter(Q(pk=root) | Q(first_wave_id=root))
         campaign_ids = campaigns.values("pk")
         figures = Figure.objects.filter(
             standing_condition(through="response__"), response__request__campaign__in=campaign_ids
@@ -215,10 +219,16 @@ def dataset_scope(
             coverage=None,
             synthetic=campaigns.filter(synthetic_data=True).exists(),
             release=None,
-            filename=f"campaign-{campaign.pk}" if campaign else "dataset",
+            filename=_filename(campaign, series),
         )
     scope.rows = scope.rows.filter(**row_filters)
     if scope.requests is not None:
         request_filters = {"force__slug__in": force, "force__country": country}
         scope.requests = scope.requests.filter(**{k: v for k, v in request_filters.items() if v})
     return scope
+
+
+def _filename(campaign, series) -> str:
+    if series is not None:
+        return f"series-{series.series_root_id()}"
+    return f"campaign-{campaign.pk}" if campaign else "dataset"

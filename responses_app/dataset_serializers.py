@@ -82,6 +82,10 @@ class VisibleField(serializers.PrimaryKeyRelatedField):
 class DatasetQuerySerializer(serializers.Serializer):
     campaign = VisibleField(noun="campaign")
     release = VisibleField(noun="release", help_text="Read a frozen release instead.")
+    series = VisibleField(
+        noun="campaign",
+        help_text="Every wave of this campaign's series (group by campaign to compare them).",
+    )
     period_start = serializers.DateField(
         required=False, help_text="Figures from this day.", validators=[validate_date_in_range]
     )
@@ -114,6 +118,10 @@ class DatasetQuerySerializer(serializers.Serializer):
         if attrs.get("campaign") and attrs.get("release"):
             raise serializers.ValidationError(
                 {"release": "Ask for a campaign or for one of its releases, not both."}
+            )
+        if attrs.get("series") and (attrs.get("campaign") or attrs.get("release")):
+            raise serializers.ValidationError(
+                {"series": "Ask for a series of waves, a campaign or a release: one of them."}
             )
         self._refuse_unknown_parameters()
         return attrs

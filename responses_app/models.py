@@ -170,6 +170,23 @@ class OffenceCategory(models.Model):
         return f"{self.name}{code}"
 
 
+class CampaignCategories(models.Model):
+    """The offences and platforms a campaign asks about: the defaults when its answers are read.
+    Kept here, not on the campaign, because the requests app never imports this one."""
+
+    campaign = models.OneToOneField(
+        Campaign, on_delete=models.CASCADE, primary_key=True, related_name="categories"
+    )
+    offences = models.ManyToManyField(OffenceCategory, blank=True, related_name="+")
+    platforms = models.ManyToManyField(Platform, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name_plural = "campaign categories"
+
+    def __str__(self) -> str:
+        return f"What {self.campaign} asks about"
+
+
 class FoiResponse(models.Model):
     """What a force sent back. Recorded through `services.response_record`, which moves the
     request's status by a 'response' event."""

@@ -1,6 +1,6 @@
 """Reads: who may see which responses, documents and figures; the verification queues and the data
-entry to-do lists; stated totals that disagree with the sum of their parts; and how well each force
-answers."""
+entry to-do lists; stated totals that disagree with the sum of their parts; each campaign's
+progress; and how well each force answers."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from requests_app.deadlines import WorkingCalendar, standing_events
-from requests_app.models import Campaign, FoiRequest, Force, RequestEvent
+from requests_app.models import Campaign, FoiRequest, Force, RequestEvent, overdue_condition
 from requests_app.selectors import (
     User,
     requests_visible_to,
@@ -39,6 +39,7 @@ from responses_app.models import (
     CELL_FIELDS,
     OUTCOMES_WITHOUT_DATA,
     PLATFORM_FIELDS,
+    CampaignCategories,
     Document,
     Figure,
     FoiResponse,
@@ -208,4 +209,45 @@ def _compliance_row(
         status=request.status,
         status_label=request.get_status_display(),
         record=record,
+    )
+
+
+def campaigns_with_progress(campaigns: QuerySet[Campaign], *, today: dt.date) -> QuerySet[Campaign]:
+    """Each campaign with the forces asked, answered (a response recorded), answered with
+    figures (a figure with a value, as coverage counts them) and overdue, in one grouped query.
+    Forces are counted, not requests, so a force re-asked a narrowed question counts once."""
+    force = "requests__force"
+    # A withdrawn response answers nothing.
+    answered = Q(requests__responses__isnull=False) & standing_condition(
+        through="requests__responses__"
+    )
+    return campaigns.annotate(
+        asked=Count(force, distinct=True),
+        answered=Count(force, distinct=True, filter=answered),
+        with_figures=Count(
+            force,
+            distinct=True,
+            filter=answered & Q(requests__responses__figures__low__isnull=False),
+        ),
+        overdue=Count(force, distinct=True, filter=overdue_condition(today, through="requests__")),
+    )
+
+
+def request_responses(request: FoiRequest) -> QuerySet[FoiResponse]:
+    """The request's responses, oldest first, with their documents and figures (three queries
+    whatever their number)."""
+    figures = Figure.objects.select_related("platform", "offence").order_by(
+        "period_start", "offence_id", "platform__name", "id"
+    )
+    return request.responses.order_by("received_on", "id").prefetch_related(
+        "documents", Prefetch("figures", queryset=figures)
+    )
+
+
+def campaign_categories(campaign: Campaign) -> CampaignCategories | None:
+    """The offences and platforms the campaign asks about, or None if it names none."""
+    return (
+        CampaignCategories.objects.filter(campaign=campaign)
+        .prefetch_related("offences", "platforms")
+        .first()
     )

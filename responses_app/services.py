@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from core.conflicts import Conflict
 from core.dates import check_date_in_range
-from requests_app.models import FoiRequest
+from requests_app.models import Campaign, FoiRequest
 from requests_app.services import event_check, request_record_event
 from requests_app.status import EventKind
 from responses_app import documents
@@ -31,6 +31,7 @@ from responses_app.importing.shapes import FigureDraft, Layout
 from responses_app.importing.storing import figures_store
 from responses_app.models import (
     EXEMPTIONS,
+    CampaignCategories,
     Document,
     Figure,
     FoiResponse,
@@ -87,6 +88,21 @@ def reference_lists_load(
             OffenceCategory.objects.bulk_create(
                 [OffenceCategory(**row) for row in csv.DictReader(rows)], ignore_conflicts=True
             )
+
+
+def campaign_categories_set(
+    *,
+    campaign: Campaign,
+    offences: Sequence[OffenceCategory],
+    platforms: Sequence[Platform],
+) -> CampaignCategories:
+    """Name the offences and platforms a campaign asks about (the defaults when its answers are
+    read), replacing those named before."""
+    with transaction.atomic():
+        categories, _ = CampaignCategories.objects.get_or_create(campaign=campaign)
+        categories.offences.set(offences)
+        categories.platforms.set(platforms)
+    return categories
 
 
 def response_check_exemptions(*, request: FoiRequest, exemptions: Sequence[str]) -> None:

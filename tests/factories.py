@@ -7,7 +7,7 @@ import datetime as dt
 import factory
 from django.contrib.auth import get_user_model
 
-from requests_app.models import Campaign, FoiRequest, Force
+from requests_app.models import Campaign, CampaignPeriod, FoiRequest, Force
 from requests_app.status import Status
 
 
@@ -24,12 +24,21 @@ class UserFactory(factory.django.DjangoModelFactory):
 class CampaignFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Campaign
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Online child sexual offences by platform {n}")
     question = "How many online child sexual offences were recorded, by platform?"
     period_start = dt.date(2019, 10, 1)
     period_end = dt.date(2020, 9, 30)
     owner = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def periods(campaign, create, extracted, **kwargs):
+        """One period row, the campaign's span, as the services keep it."""
+        if create:
+            CampaignPeriod.objects.create(
+                campaign=campaign, start=campaign.period_start, end=campaign.period_end
+            )
 
 
 class FoiRequestFactory(factory.django.DjangoModelFactory):

@@ -1,6 +1,7 @@
 """Who may open the pages: every page needs a signed-in user, except a release's public page
 and files (web/views/releases.py); what each user sees is decided by the same selectors that
-scope the API (a campaign outside the user's team, an unpublished release, is a 404)."""
+scope the API. A campaign outside the user's reach is a 404, so its existence does not leak; one
+the user may read but not change is a 403 for a change."""
 
 from __future__ import annotations
 
@@ -9,11 +10,59 @@ from typing import TypeVar
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_http_methods
 
-M = TypeVar("M", bound=Model)
+from requests_app import roles
+from requests_app.models import Campaign, FoiRequest
+from requests_app.selectors import (
+    campaigns_editable_by,
+    campaigns_visible_to,
+    requests_visible_to,
+    requests_writable_by,
+)
 
 signed_in = login_required(login_url="web:login")
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+def may_create_campaigns(request: HttpRequest) -> bool:
+    """The API's rule for creating a campaign: researchers and staff."""
+    user = request.user
+    return roles.has_role(user, roles.RESEARCHER) or roles.has_role(user, roles.ADMIN)
+
+
+def campaign_to_read(request: HttpRequest, pk: int) -> Campaign:
+    return get_object_or_404(campaigns_visible_to(request.user), pk=pk)
+
+
+def campaign_to_change(request: HttpRequest, pk: int) -> Campaign:
+    campaign = campaign_to_read(request, pk)
+    if not campaigns_editable_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied("Your role does not allow changes to this campaign.")
+    return campaign
+
+
+def may_change_campaign(request: HttpRequest, campaign: Campaign) -> bool:
+    return campaigns_editable_by(request.user).filter(pk=campaign.pk).exists()
+
+
+def request_to_read(request: HttpRequest, pk: int) -> FoiRequest:
+    return get_object_or_404(requests_visible_to(request.user), pk=pk)
+
+
+def may_record_events(request: HttpRequest, foi_request: FoiRequest) -> bool:
+    return requests_writable_by(request.user).filter(pk=foi_request.pk).exists()
+
+
+def posted(request: HttpRequest):
+    """The form data of a POST, even an empty one (a form left blank is still submitted and
+    must show its errors); None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+M = TypeVar("M", bound=Model)
 
 
 def to_change_or_refuse(visible: QuerySet[M], writable: QuerySet[M], pk: int) -> M:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from typing import TypeVar
 
 import pytest
+from django.db import connection
 
 from tests.conftest import service_missing
 
@@ -59,3 +62,17 @@ def screenshot():
             page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=full_page)
 
     return save
+
+
+T = TypeVar("T")
+
+
+def from_database(read: Callable[[], T]) -> T:
+    """Run an ORM read between page actions, then close its connection. Once Playwright's
+    sync API is running, the test's ORM calls get a connection of their own (seen in
+    pg_stat_activity), which would otherwise outlive the test and block the test database's
+    teardown on PostgreSQL."""
+    try:
+        return read()
+    finally:
+        connection.close()

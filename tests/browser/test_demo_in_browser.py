@@ -87,14 +87,16 @@ def test_recording_an_event_through_the_page_moves_the_deadline(page, live_serve
     page.get_by_role("link", name="Northamptonshire Police").click()
     assert page.locator("#due").inner_text() == "1 Dec 2020 Overdue"
 
-    page.get_by_label("What happened").select_option("extension")
-    page.get_by_label("On", exact=True).fill("2021-03-01")
-    page.get_by_label("Until (extensions only)").fill("2021-02-01")
-    page.get_by_role("button", name="Record").click()
-    assert "must be after the event" in page.locator("#until-error").inner_text()
+    extension = page.locator("#event-extension")
+    extension.locator("summary").click()
+    extension.get_by_label("On", exact=True).fill("2021-03-01")
+    extension.get_by_label("Until", exact=True).fill("2021-02-01")
+    extension.get_by_role("button", name="Record: public-interest extension").click()
+    assert "must be after the event" in page.locator("#id_extension-until-error").inner_text()
 
-    page.get_by_label("Until (extensions only)").fill("2021-03-29")
-    page.get_by_role("button", name="Record").click()
+    extension = page.locator("#event-extension")
+    extension.get_by_label("Until", exact=True).fill("2021-03-29")
+    extension.get_by_role("button", name="Record: public-interest extension").click()
     assert "The answer is now due 29 Mar 2021." in page.get_by_role("status").inner_text()
     assert page.locator("#due").inner_text() == "29 Mar 2021"
     assert page.locator("#status").inner_text() == "Public-interest extension"

@@ -354,3 +354,23 @@ def test_a_user_can_be_added_in_the_admin(admin_client_for_staff):
     )
     assert response.status_code == 302
     assert get_user_model().objects.filter(username="new_researcher").exists()
+
+
+def test_a_span_changed_in_the_admin_becomes_the_campaigns_one_period(
+    admin_client_for_staff, campaign, staff
+):
+    url = f"/admin/requests_app/campaign/{campaign.pk}/change/"
+    form = {
+        "title": campaign.title,
+        "question": campaign.question,
+        "period_start": "2020-04-01",
+        "period_end": "2020-09-30",
+        "owner": campaign.owner_id,
+        "collaborators": [c.pk for c in campaign.collaborators.all()],
+    }
+    response = admin_client_for_staff.post(url, form)
+    assert response.status_code == 302, response.content[:2000]
+    assert list(campaign.periods.values_list("start", "end")) == [
+        (dt.date(2020, 4, 1), dt.date(2020, 9, 30))
+    ]
+    assert campaign.history.first().history_user == staff

@@ -821,8 +821,10 @@ def test_the_event_list_takes_the_same_queries_for_3_events_as_for_30(
     frozen, owner, campaign, client_for, events, django_assert_num_queries
 ):
     request = kent_request(campaign, owner)
-    for _ in range(events - 1):
-        request_record_event(request=request, kind="acknowledged", on=day("2026-02-03"), user=owner)
+    for number in range(events - 1):
+        request_record_event(
+            request=request, kind="acknowledged", on=day("2026-02-03"), note=f"{number}", user=owner
+        )
     client = client_for(owner)
     # roles, the request, its events with who recorded them.
     with django_assert_num_queries(3):

@@ -528,9 +528,13 @@ def test_of_two_conflicting_events_recorded_at_once_exactly_one_is_written(
     monkeypatch.setattr(services, "event_check", event_check)
     outcomes: dict[str, str] = {}
 
+    # Two different answers (the second dated later), so the second is refused by the status
+    # machine under the lock rather than as a repeat of the first.
+    answered_on = {"first": "2026-02-20", "second": "2026-02-23"}
+
     def respond(name: str) -> None:
         try:
-            record(FoiRequest.objects.get(pk=request.pk), "response", "2026-02-20")
+            record(FoiRequest.objects.get(pk=request.pk), "response", answered_on[name])
             outcomes[name] = "written"
         except ValidationError as refused:
             outcomes[name] = f"refused: {list(refused.message_dict)}"

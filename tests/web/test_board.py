@@ -161,6 +161,7 @@ def test_its_query_count_does_not_grow_with_the_forces(campaign, send_to, browse
     send_to("essex", "dorset", "cumbria", "jersey", "guernsey", "gwent", "durham")
     assert _queries(client, f"/campaigns/{campaign.pk}/") == few
     assert _queries(client, "/") == _queries(client, "/")
-    # session, user, the user's roles, campaign, countries for the filter, calendars, requests,
-    # counts
-    assert few == 8
+    # session, user, the user's roles, campaign, whether the user may record events, countries
+    # for the filter, calendars, requests, counts, whether the user may change the campaign, its
+    # waves
+    assert few == 11

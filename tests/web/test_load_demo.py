@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
@@ -47,6 +48,10 @@ STORIES = {
 
 def test_it_loads_a_synthetic_campaign_whose_statuses_come_from_the_event_log(demo_campaign):
     assert demo_campaign.synthetic_data is True
+    assert list(demo_campaign.periods.values_list("start", "end")) == [
+        (dt.date(2019, 10, 1), dt.date(2020, 3, 31)),
+        (dt.date(2020, 4, 1), dt.date(2020, 9, 30)),
+    ]
     assert demo_campaign.owner.check_password("foi-demo-local")
     assert list(demo_campaign.owner.groups.values_list("name", flat=True)) == ["researcher"]
     requests = {r.force.slug: r for r in demo_campaign.requests.select_related("force")}

@@ -1,69 +1,146 @@
-"""One request: its timeline, its responses and the form that records what happened."""
+"""One request: its timeline, its responses with their documents and figures, a form for each
+event the status machine allows now, and re-asking the force a narrowed question."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 
+from requests_app.models import FoiRequest
 from requests_app.selectors import (
+    extension_ceiling,
+    request_re_ask,
     request_timeline,
-    requests_visible_to,
-    requests_writable_by,
     working_calendar,
 )
-from requests_app.services import request_record_event
-from web.access import signed_in
-from web.forms import EventForm
+from requests_app.services import EventAlreadyRecorded, request_reask, request_record_event
+from requests_app.status import kinds_allowed
+from responses_app.models import Outcome
+from responses_app.selectors import request_responses
+from web.access import (
+    GET_POST,
+    may_change_campaign,
+    may_record_events,
+    posted,
+    request_to_read,
+    signed_in,
+)
+from web.forms import NOT_ON_THE_PAGE, EventForm, ReaskForm
 from web.views.responses import response_may_be_recorded
 
 
 @signed_in
+@GET_POST
 def request_page(request: HttpRequest, pk: int) -> HttpResponse:
-    foi_request = get_object_or_404(requests_visible_to(request.user), pk=pk)
-    writable = requests_writable_by(request.user).filter(pk=pk).exists()
-    form = EventForm(request.POST or None)
-    if request.method == "POST":
-        if not writable:
-            raise PermissionDenied("Your role does not allow changes to this request.")
-        if form.is_valid() and _record(request, foi_request, form):
-            return redirect("web:request", pk=foi_request.pk)
+    foi_request = request_to_read(request, pk)
+    writable = may_record_events(request, foi_request)
+    if request.method == "POST" and not writable:
+        raise PermissionDenied("Your role does not allow changes to this request.")
     today = timezone.localdate()
+    calendar = working_calendar(foi_request.force.regime)
+    forms = _event_forms(request, foi_request, today, calendar) if writable else []
+    submitted = next((form for form in forms if form.is_bound), None)
+    if submitted is not None and submitted.is_valid() and _record(request, foi_request, submitted):
+        return redirect("web:request", pk=foi_request.pk)
+    if request.method == "POST" and submitted is None:
+        messages.error(request, "That event cannot be recorded now: choose one of those below.")
+    responses = list(request_responses(foi_request))
+    re_ask = request_re_ask(foi_request)
     context = {
         "foi_request": foi_request,
         "campaign": foi_request.campaign,
-        "form": form if writable else None,
+        "forms": forms,
+        "submitted": submitted,
         "timeline": request_timeline(foi_request),
-        "responses": foi_request.responses.order_by("received_on", "id"),
+        "responses": responses,
         "response_allowed": writable and response_may_be_recorded(foi_request),
         "overdue": foi_request.is_overdue(today),
-        "working_days_left": foi_request.working_days_left(
-            today, working_calendar(foi_request.force.regime)
-        ),
+        "working_days_left": foi_request.working_days_left(today, calendar),
+        "re_ask": re_ask,
+        "may_reask": re_ask is None and _may_reask(request, foi_request, responses),
+        "may_change": may_change_campaign(request, foi_request.campaign),
     }
-    return render(request, "web/request.html", context, status=400 if form.errors else 200)
+    refused = request.method == "POST"
+    return render(request, "web/request.html", context, status=400 if refused else 200)
 
 
-def _record(request: HttpRequest, foi_request, form: EventForm) -> bool:
+def _event_forms(request: HttpRequest, foi_request: FoiRequest, today: dt.date, calendar):
+    """A form for each kind the status machine allows now (the one posted is bound)."""
+    posted_kind = request.POST.get("kind") if request.method == "POST" else None
+    ceiling = extension_ceiling(foi_request, on=today, calendar=calendar)
+    return [
+        EventForm(
+            request.POST if kind == posted_kind else None, kind=kind, today=today, ceiling=ceiling
+        )
+        for kind in kinds_allowed(foi_request.status)
+        if kind not in NOT_ON_THE_PAGE
+    ]
+
+
+def _record(request: HttpRequest, foi_request: FoiRequest, form: EventForm) -> bool:
     data = form.cleaned_data
     try:
         event = request_record_event(
             request=foi_request,
-            kind=data["kind"],
+            kind=form.kind,
             on=data["on"],
-            until=data["until"],
+            until=data.get("until"),
             note=data["note"],
             user=request.user,
         )
+    except EventAlreadyRecorded as repeated:
+        # A form sent twice (a double click, a reload): say so, and show the page as it is.
+        messages.info(request, repeated.messages[0])
+        return True
     except ValidationError as refused:
-        form.add_service_errors(refused.message_dict)
+        form.add_service_errors(refused)
         return False
     due = foi_request.current_due_on
     messages.success(
         request,
-        f"Recorded: {event.get_kind_display()} on {event.on:%d %b %Y}. "
-        + (f"The answer is now due {due:%d %b %Y}." if due else "No clock is running now."),
+        f"Recorded: {event.get_kind_display()} on {date_format(event.on, 'j M Y')}. "
+        + (
+            f"The answer is now due {date_format(due, 'j M Y')}."
+            if due
+            else "No clock is running now."
+        ),
     )
     return True
+
+
+def _may_reask(request: HttpRequest, foi_request: FoiRequest, responses) -> bool:
+    """Offered after a refusal to the campaign's team (once per request: the caller checks)."""
+    refused = bool(responses) and responses[-1].outcome == Outcome.REFUSED
+    return refused and may_change_campaign(request, foi_request.campaign)
+
+
+@signed_in
+@GET_POST
+def reask(request: HttpRequest, pk: int) -> HttpResponse:
+    foi_request = request_to_read(request, pk)
+    if not may_change_campaign(request, foi_request.campaign):
+        raise PermissionDenied("Only the campaign's team re-asks a force.")
+    initial = {"question": foi_request.asked(), "sent_on": timezone.localdate()}
+    form = ReaskForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            child = request_reask(request=foi_request, user=request.user, **form.cleaned_data)
+        except ValidationError as refused:
+            for field, problems in refused.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(request, f"Re-asked {foi_request.force.name} the narrowed question.")
+            return redirect("web:request", pk=child.pk)
+    context = {
+        "foi_request": foi_request,
+        "campaign": foi_request.campaign,
+        "form": form,
+        "may_change": True,
+    }
+    return render(request, "web/reask.html", context, status=400 if form.errors else 200)

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from requests_app import roles
 from requests_app.models import Campaign, FoiRequest, Force
-from requests_app.services import campaign_send, request_record_event
+from requests_app.services import campaign_send, campaign_update, request_record_event
 from requests_app.status import EventKind
 from responses_app import demo
 from responses_app.models import FoiResponse, OffenceCategory, Platform, Unit
@@ -69,6 +69,8 @@ def demo_load(researcher) -> Campaign:
     )
     campaign.full_clean()
     campaign.save()
+    # The question asks for each half-year separately: two periods, as the pages show them.
+    campaign_update(campaign=campaign, user=researcher, periods=demo.HALVES)
     stories = demo.force_stories()
     forces = Force.objects.filter(slug__in=[story.force for story in stories])
     requests = campaign_send(

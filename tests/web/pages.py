@@ -1,0 +1,117 @@
+"""Every web page x method x caller, and what each caller gets: the table the page matrix
+checks and the accessibility check walks (tests/browser/test_accessibility.py visits every
+page a row shows to someone with 200, as that caller).
+
+The world is tests/web/page_world.py. The rules the table follows:
+- anonymous callers are sent to sign in (SIGN_IN), whatever the method;
+- a campaign the caller may not see (the owner's unpublished one, for an outsider or a
+  consumer) is a 404, so its existence does not leak;
+- a caller who may read but not change (data entry on a campaign's settings, a consumer on a
+  published campaign) gets 403 for a change, and for the pages that only exist to change;
+- a method the page does not have is a 405, once the caller is signed in.
+
+To add a page: add its rows (its URL name must have a row for each of METHODS), and its path's
+ids come from the world by name (`{campaign}`).
+"""
+
+from __future__ import annotations
+
+CALLERS = ("owner", "colleague", "outsider", "data_entry", "consumer", "staff", "anonymous")
+METHODS = ("GET", "POST", "PUT", "DELETE")
+SIGN_IN = "sign in"  # a redirect to the sign-in page, naming the page to come back to
+OTHER = "PUT DELETE"
+
+NEW_CAMPAIGN = {
+    "title": "Online grooming by platform",
+    "question": "How many offences of sexual communication with a child were recorded?",
+    "periods-TOTAL_FORMS": "2",
+    "periods-INITIAL_FORMS": "0",
+    "periods-0-start": "2020-10-01",
+    "periods-0-end": "2021-03-31",
+    "periods-1-start": "",
+    "periods-1-end": "",
+}
+NEW_WAVE = {**NEW_CAMPAIGN, "title": "Wave 2"}
+SEND = {"forces": "dorset", "sent_on": "2021-03-01"}
+ACKNOWLEDGE = {"kind": "acknowledged", "acknowledged-on": "2021-02-01"}
+BULK = {"kind": "acknowledged", "on": "2021-02-01", "requests": "{essex}"}
+BULK_PUBLISHED = {**BULK, "requests": "{jersey}"}
+REASK = {"question": "Instagram only, for October 2019 to March 2020.", "sent_on": "2021-03-01"}
+SIGN_IN_BODY = {"username": "nobody", "password": "wrong"}
+
+# path, methods, body, outcome for each of CALLERS:
+#   owner, colleague, outsider, data_entry, consumer, staff, anonymous
+S = SIGN_IN
+TABLE = [
+    ("/", "GET", None, (200, 200, 200, 200, 200, 200, S)),
+    ("/", "POST " + OTHER, None, (405, 405, 405, 405, 405, 405, S)),
+    # Signed-in callers are sent home by the sign-in page; only anonymous ones see it.
+    ("/accounts/login/", "GET", None, (302, 302, 302, 302, 302, 302, 200)),
+    ("/accounts/login/", "POST", SIGN_IN_BODY, (302, 302, 302, 302, 302, 302, 200)),
+    # Django's form views take PUT as POST: an empty sign-in form, shown again.
+    ("/accounts/login/", "PUT", None, (302, 302, 302, 302, 302, 302, 200)),
+    ("/accounts/login/", "DELETE", None, (302, 302, 302, 302, 302, 302, 405)),
+    ("/accounts/logout/", "POST", None, (302, 302, 302, 302, 302, 302, 302)),
+    ("/accounts/logout/", "GET " + OTHER, None, (405, 405, 405, 405, 405, 405, 405)),
+    # Researchers and staff create campaigns.
+    ("/campaigns/new/", "GET", None, (200, 200, 200, 403, 403, 200, S)),
+    ("/campaigns/new/", "POST", NEW_CAMPAIGN, (302, 302, 302, 403, 403, 302, S)),
+    ("/campaigns/new/", OTHER, None, (405, 405, 405, 405, 405, 405, S)),
+    # The board: whoever sees the campaign; the bulk action: whoever may record its events.
+    ("/campaigns/{campaign}/", "GET", None, (200, 200, 404, 200, 404, 200, S)),
+    ("/campaigns/{campaign}/", "POST", BULK, (302, 302, 404, 302, 404, 302, S)),
+    ("/campaigns/{campaign}/", OTHER, None, (405, 405, 405, 405, 405, 405, S)),
+    ("/campaigns/{published}/", "GET", None, (200, 200, 200, 200, 200, 200, S)),
+    ("/campaigns/{published}/", "POST", BULK_PUBLISHED, (302, 403, 403, 302, 403, 302, S)),
+    # A campaign's settings, forces, sending and waves: its team and staff.
+    ("/campaigns/{campaign}/edit/", "GET", None, (200, 200, 404, 403, 404, 200, S)),
+    ("/campaigns/{campaign}/edit/", "POST", NEW_CAMPAIGN, (302, 302, 404, 403, 404, 302, S)),
+    ("/campaigns/{campaign}/edit/", OTHER, None, (405, 405, 405, 405, 405, 405, S)),
+    # Published: everyone reads it; only its own team (here the owner alone) changes it.
+    ("/campaigns/{published}/edit/", "GET", None, (200, 403, 403, 403, 403, 200, S)),
+    ("/campaigns/{published}/edit/", "POST", {}, (400, 403, 403, 403, 403, 400, S)),
+    ("/campaigns/{campaign}/repeat/", "GET", None, (200, 200, 404, 403, 404, 200, S)),
+    ("/campaigns/{campaign}/repeat/", "POST", NEW_WAVE, (302, 302, 404, 403, 404, 302, S)),
+    ("/campaigns/{campaign}/repeat/", OTHER, None, (405, 405, 405, 405, 405, 405, S)),
+    ("/campaigns/{campaign}/forces/", "GET", None, (200, 200, 404, 403, 404, 200, S)),
+    ("/campaigns/{campaign}/forces/", "POST " + OTHER, None, (405, 405, 405, 405, 405, 405, S)),
+    ("/campaigns/{campaign}/send/?forces=dorset", "GET", None, (200, 200, 404, 403, 404, 200, S)),
+    ("/campaigns/{campaign}/send/", "POST", SEND, (302, 302, 404, 403, 404, 302, S)),
+    ("/campaigns/{campaign}/send/", OTHER, None, (405, 405, 405, 405, 405, 405, S)),
+    ("/campaigns/{campaign}/figures/", "GET", None, (200, 200, 404, 200, 404, 200, S)),
+    ("/campaigns/{campaign}/figures/", "POST " + OTHER, None, (405, 405, 405, 405, 405, 405, S)),
+    # A request: whoever sees its campaign; events: whoever may record them (data entry too).
+    ("/requests/{essex}/", "GET", None, (200, 200, 404, 200, 404, 200, S)),
+    ("/requests/{essex}/", "POST", ACKNOWLEDGE, (302, 302, 404, 302, 404, 302, S)),
+    ("/requests/{essex}/", OTHER, None, (405, 405, 405, 405, 405, 405, S)),
+    ("/requests/{kent}/", "GET", None, (200, 200, 404, 200, 404, 200, S)),
+    ("/requests/{surrey}/", "GET", None, (200, 200, 404, 200, 404, 200, S)),
+    ("/requests/{jersey}/", "GET", None, (200, 200, 200, 200, 200, 200, S)),
+    ("/requests/{jersey}/", "POST", ACKNOWLEDGE, (302, 403, 403, 302, 403, 302, S)),
+    # Re-asking a force: the campaign's team and staff.
+    ("/requests/{surrey}/reask/", "GET", None, (200, 200, 404, 403, 404, 200, S)),
+    ("/requests/{surrey}/reask/", "POST", REASK, (302, 302, 404, 403, 404, 302, S)),
+    ("/requests/{surrey}/reask/", OTHER, None, (405, 405, 405, 405, 405, 405, S)),
+]
+
+
+def cases() -> list[tuple[str, str, dict | None, str, object]]:
+    """(path, method, body, caller, outcome) for every cell of the table."""
+    return [
+        (path, method, body, caller, outcome)
+        for path, methods, body, outcomes in TABLE
+        for method in methods.split()
+        for caller, outcome in zip(CALLERS, outcomes, strict=True)
+    ]
+
+
+def pages_shown() -> list[tuple[str, str]]:
+    """(caller, path) for every page a caller is shown with 200: what the accessibility check
+    visits. One caller a path is enough: the page is the same template for all of them."""
+    shown: dict[str, str] = {}
+    for path, methods, _, outcomes in TABLE:
+        if "GET" in methods.split():
+            for caller, outcome in zip(CALLERS, outcomes, strict=True):
+                if outcome == 200:
+                    shown.setdefault(path, caller)
+    return [(caller, path) for path, caller in shown.items()]
