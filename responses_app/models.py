@@ -176,7 +176,18 @@ def document_storage() -> FileSystemStorage:
 
 
 class Document(models.Model):
-    response = models.ForeignKey(FoiResponse, on_delete=models.CASCADE, related_name="documents")
+    """A file a force sent: it belongs to its request, and to a response once one is recorded
+    (a reply's spreadsheet arrives before anyone records the response it carries)."""
+
+    request = models.ForeignKey(FoiRequest, on_delete=models.CASCADE, related_name="documents")
+    # SET_NULL: the file is the force's, kept with the request even if the response is removed.
+    response = models.ForeignKey(
+        FoiResponse,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="documents",
+    )
     file = models.FileField(storage=document_storage, max_length=200)
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=120, help_text="Checked from the bytes.")

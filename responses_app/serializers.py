@@ -21,7 +21,7 @@ from responses_app.models import (
     PlatformScope,
     Unit,
 )
-from responses_app.selectors import responses_writable_by
+from responses_app.selectors import documents_writable_by, responses_writable_by
 from responses_app.values import ValueStatus
 
 ALL_EXEMPTIONS = sorted({code for codes in EXEMPTIONS.values() for code in codes})
@@ -124,6 +124,7 @@ class DocumentSerializer(serializers.ModelSerializer):
         model = Document
         fields = [
             "id",
+            "request",
             "response",
             "original_name",
             "content_type",
@@ -209,9 +210,7 @@ class FigureSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None:
             fields["response"].queryset = responses_writable_by(request.user)
-            fields["document"].queryset = Document.objects.filter(
-                response__in=responses_writable_by(request.user).values("pk")
-            )
+            fields["document"].queryset = documents_writable_by(request.user)
         if self.instance is not None and not isinstance(self.instance, list):
             # Once entered, a figure's cell is fixed: correct its value, or delete it.
             editable = {"raw", "note"}

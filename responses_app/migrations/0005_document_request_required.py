@@ -1,0 +1,32 @@
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("responses_app", "0004_document_belongs_to_request"),
+    ]
+
+    operations = [
+        migrations.AlterField(
+            model_name="document",
+            name="request",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="documents",
+                to="requests_app.foirequest",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="document",
+            name="response",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="documents",
+                to="responses_app.foiresponse",
+            ),
+        ),
+    ]
