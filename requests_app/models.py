@@ -58,6 +58,22 @@ class Campaign(models.Model):
         default=False,
         help_text="Its figures are made up (the demo): every report of them says so.",
     )
+    # FOIA s.8(1)(b): a valid request states the applicant's name and an address for
+    # correspondence; a letter sent by email gives the request's own reply address.
+    requester_name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The requester's real name, which signs the letters the tracker sends.",
+    )
+    chase_by_email = models.BooleanField(
+        default=False,
+        help_text="Email the force a polite chaser once an answer is overdue (once per deadline).",
+    )
+    chase_after_working_days = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text="How many working days after the deadline the chaser goes out.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

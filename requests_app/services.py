@@ -65,11 +65,7 @@ def campaign_send(
 ) -> list[FoiRequest]:
     """Create the campaign's request to each force, already sent, in one transaction with one
     insert per table (a campaign to all 46 forces is one statement, not 46)."""
-    already = set(campaign.requests.filter(force__in=forces).values_list("force__slug", flat=True))
-    if already:
-        raise ValidationError(
-            {"forces": f"This campaign was already sent to: {', '.join(sorted(already))}."}
-        )
+    _check_not_sent_yet(campaign, forces)
     _check_not_future(sent_on, "sent_on")
     calendars = working_calendars()
     requests = []
@@ -88,6 +84,28 @@ def campaign_send(
             {"forces": "This campaign was sent to one of these forces a moment ago; reload it."}
         ) from race
     return created
+
+
+def campaign_drafts_create(*, campaign: Campaign, forces: Sequence[Force]) -> list[FoiRequest]:
+    """The campaign's request to each force as a draft, in one insert: for a letter that is
+    sent later (by email, where the `sent` event waits for the force's mail server)."""
+    _check_not_sent_yet(campaign, forces)
+    drafts = [FoiRequest(campaign=campaign, force=force, status=Status.DRAFT) for force in forces]
+    try:
+        with transaction.atomic():
+            return FoiRequest.objects.bulk_create(drafts)
+    except IntegrityError as race:
+        raise ValidationError(
+            {"forces": "This campaign was sent to one of these forces a moment ago; reload it."}
+        ) from race
+
+
+def _check_not_sent_yet(campaign: Campaign, forces: Sequence[Force]) -> None:
+    already = set(campaign.requests.filter(force__in=forces).values_list("force__slug", flat=True))
+    if already:
+        raise ValidationError(
+            {"forces": f"This campaign was already sent to: {', '.join(sorted(already))}."}
+        )
 
 
 def _requests_insert(
