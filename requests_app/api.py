@@ -8,6 +8,7 @@ from rest_framework.metadata import SimpleMetadata
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from correspondence.services.sending import campaign_send_by_email
 from foitracker.api import CursorPagination
 from requests_app import roles, selectors, services
 from requests_app.filters import FoiRequestFilter, ForceFilter
@@ -75,13 +76,19 @@ class CampaignViewSet(
     @extend_schema(request=CampaignSendSerializer, responses={201: CampaignSentSerializer})
     @action(detail=True, methods=["post"])
     def send(self, request: Request, pk: str | None = None) -> Response:
-        """Send the campaign to a list of forces: one request each, created in one step."""
+        """Send the campaign to a list of forces: one request each, created in one step. With
+        `by_email`, each force's letter is queued and its request stays a draft until the mail
+        server accepts the letter."""
         campaign = self.get_object()
         payload = CampaignSendSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        created = services.campaign_send(
-            campaign=campaign, user=request.user, **payload.validated_data
-        )
+        data = payload.validated_data
+        if data.pop("by_email"):
+            created = campaign_send_by_email(
+                campaign=campaign, forces=data["forces"], user=request.user
+            )
+        else:
+            created = services.campaign_send(campaign=campaign, user=request.user, **data)
         created_requests = selectors.requests_visible_to(request.user).filter(
             pk__in=[r.pk for r in created]
         )
