@@ -193,8 +193,9 @@ class Document(models.Model):
     content_type = models.CharField(max_length=120, help_text="Checked from the bytes.")
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
+    # Empty for a file that came attached to a force's email.
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

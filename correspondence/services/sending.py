@@ -262,17 +262,23 @@ def letter_send(*, message_id: int) -> bool:
 
 
 def outbound_email(message: Message, now: dt.datetime) -> EmailMessage:
-    """The message as it goes out; its Date is fixed so the bytes stored are the bytes sent."""
-    headers = {"Message-ID": message.message_id, "Date": format_datetime(now)}
+    """The message as it goes out; its Date is fixed so the bytes stored are the bytes sent.
+    The envelope sender (Return-Path) is the request's reply address, as well as Reply-To: a
+    bounce goes to the envelope sender, and so it comes back matched to its request."""
+    own_address = reply_address(message.request.mailbox.token)
+    headers = {
+        "From": formataddr((message.request.campaign.requester_name, message.from_address)),
+        "Message-ID": message.message_id,
+        "Date": format_datetime(now),
+    }
     if message.in_reply_to:
         headers |= {"In-Reply-To": message.in_reply_to, "References": message.references}
-    sender = formataddr((message.request.campaign.requester_name, message.from_address))
     return EmailMessage(
         subject=message.subject,
         body=message.body_text,
-        from_email=sender,
+        from_email=own_address,
         to=message.to_list,
-        reply_to=[reply_address(message.request.mailbox.token)],
+        reply_to=[own_address],
         headers=headers,
     )
 

@@ -1,4 +1,5 @@
 import django.db.models.deletion
+from django.conf import settings
 from django.db import migrations, models
 
 
@@ -6,6 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("responses_app", "0004_document_belongs_to_request"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -27,6 +29,17 @@ class Migration(migrations.Migration):
                 on_delete=django.db.models.deletion.SET_NULL,
                 related_name="documents",
                 to="responses_app.foiresponse",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="document",
+            name="uploaded_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
             ),
         ),
     ]

@@ -111,3 +111,47 @@ def frozen():
     """Mon 2 Mar 2026, 10:00 in London."""
     with time_machine.travel(at("2026-03-02"), tick=False) as traveller:
         yield traveller
+
+
+@dataclass
+class SentByEmail:
+    """A campaign sent by email to Kent, Essex and BTP on Mon 2 Mar 2026: each request is
+    `sent`, with its token and its letter's Message-ID."""
+
+    requests: dict
+    tokens: dict
+    letters: dict
+
+    def token(self, slug: str) -> str:
+        return self.tokens[slug]
+
+
+@pytest.fixture
+def sent_by_email(mail_campaign, owner, settings, django_capture_on_commit_callbacks):
+    from correspondence.models import Message
+    from correspondence.services.sending import campaign_send_by_email
+    from requests_app.models import Force
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    forces = [Force.objects.get(slug=slug) for slug in ("kent", "essex", "btp")]
+    with (
+        time_machine.travel(at("2026-03-02"), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        created = campaign_send_by_email(campaign=mail_campaign, forces=forces, user=owner)
+    requests = {request.force.slug: request for request in created}
+    for request in requests.values():
+        request.refresh_from_db()
+    letters = {
+        slug: Message.objects.get(request=request, letter="request")
+        for slug, request in requests.items()
+    }
+    tokens = {slug: request.mailbox.token for slug, request in requests.items()}
+    return SentByEmail(requests=requests, tokens=tokens, letters=letters)
+
+
+@pytest.fixture
+def next_day():
+    """Tue 3 Mar 2026, 11:00 in London: the replies arrive."""
+    with time_machine.travel(at("2026-03-03", 11), tick=False) as traveller:
+        yield traveller

@@ -57,7 +57,7 @@ def test_each_force_gets_its_letter_with_the_requests_own_reply_address(
         letter = Message.objects.get(request=request)
         delivery = by_recipient[(letter.to_addresses,)]
         parsed = delivery.parsed()
-        assert delivery.mail_from == "foi@tracker.example.org"
+        assert delivery.mail_from == f"foi+{token}@replies.example.org"  # bounces come back
         assert parsed["From"] == f"{REQUESTER} <foi@tracker.example.org>"
         assert parsed["Reply-To"] == f"foi+{token}@replies.example.org"
         assert parsed["Subject"] == (
