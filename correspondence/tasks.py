@@ -4,6 +4,7 @@ The claims and the rules are in correspondence/services/."""
 from __future__ import annotations
 
 import datetime as dt
+import imaplib
 import logging
 
 from celery import shared_task
@@ -11,7 +12,9 @@ from django.conf import settings
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
+from correspondence.mailbox import mailbox_fetch
 from correspondence.services import sending
+from foitracker.task_log import error_text
 
 logger = logging.getLogger(__name__)
 
@@ -58,3 +61,20 @@ def queue_letters(schedule: list[tuple[int, dt.datetime]]) -> None:
 def send_waiting_letters() -> None:
     """Queue again the letters whose task was lost (a broker outage, a restart)."""
     sending.letters_requeue(now=timezone.now(), send=queue_letters)
+
+
+@shared_task(
+    acks_late=True,  # idempotent: a filed message is marked filed, and filed once anyway
+    soft_time_limit=4 * 60,
+    time_limit=5 * 60,
+    ignore_result=True,
+)
+def fetch_mail() -> None:
+    """File what waits in the IMAP mailbox; nothing to do without IMAP_URL. A mailbox that
+    cannot be read is logged: the next poll, two minutes on, tries again."""
+    if not settings.IMAP_URL:
+        return
+    try:
+        mailbox_fetch()
+    except (imaplib.IMAP4.error, OSError) as error:
+        logger.warning("Mailbox not read", extra={"error": error_text(error)})

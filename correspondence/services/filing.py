@@ -50,10 +50,14 @@ class Filed:
     duplicate: bool
 
 
-def message_file(*, raw: bytes, received_at: dt.datetime | None = None) -> Filed:
-    """File one message from its bytes; a message already filed is left alone."""
+def message_file(
+    *, raw: bytes, received_at: dt.datetime | None = None, size: int | None = None
+) -> Filed:
+    """File one message from its bytes; a message already filed is left alone. `size` is the
+    whole message's when `raw` is only its start (the headers of one over MAIL_MAX_BYTES)."""
     received_at = received_at or timezone.now()
-    too_large = len(raw) > settings.MAIL_MAX_BYTES
+    size = max(size or 0, len(raw))
+    too_large = size > settings.MAIL_MAX_BYTES
     parsed = message_parse(raw, headers_only=too_large)
     fingerprint = fingerprint_of(parsed, raw)
     earlier = Message.objects.filter(fingerprint=fingerprint).defer("raw").first()
@@ -61,7 +65,7 @@ def message_file(*, raw: bytes, received_at: dt.datetime | None = None) -> Filed
         return Filed(earlier, duplicate=True)
     try:
         with transaction.atomic():
-            message = _file(parsed, raw, fingerprint, received_at, too_large)
+            message = _file(parsed, raw, fingerprint, received_at, size)
     except IntegrityError:
         # Filed by another process between the look-up and the insert.
         earlier = Message.objects.filter(fingerprint=fingerprint).defer("raw").first()
@@ -78,8 +82,9 @@ def fingerprint_of(parsed: ParsedMessage, raw: bytes) -> str:
 
 
 def _file(
-    parsed: ParsedMessage, raw: bytes, fingerprint: str, received_at: dt.datetime, too_large: bool
+    parsed: ParsedMessage, raw: bytes, fingerprint: str, received_at: dt.datetime, size: int
 ) -> Message:
+    too_large = size > settings.MAIL_MAX_BYTES
     match = message_match(parsed)
     message = Message(
         direction=Direction.IN,
@@ -99,14 +104,14 @@ def _file(
         body_text=parsed.text[:TEXT_LIMIT],
         body_html=parsed.html[:TEXT_LIMIT],
         raw=None if too_large else raw,
-        size=len(raw),
+        size=size,
         too_large=too_large,
         matched_by=match.by,
         received_at=received_at,
     )
     if too_large:
         message.note = (
-            f"The message was {len(raw):,} bytes, over the limit of {settings.MAIL_MAX_BYTES:,}: "
+            f"The message was {size:,} bytes, over the limit of {settings.MAIL_MAX_BYTES:,}: "
             "only its headers were kept. Ask the force to send its files another way."
         )
     # Uniqueness is the database's to enforce (two deliveries at once): fields only here.

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import email
-import socket
 import zoneinfo
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -18,6 +17,8 @@ from aiosmtpd.controller import Controller
 from django.core.files.storage import FileSystemStorage
 
 from responses_app.models import Document
+from tests.conftest import service_missing
+from tests.correspondence.dovecot import Dovecot, free_port, unavailable
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 REQUESTER = "Alex Researcher"
@@ -26,12 +27,6 @@ REQUESTER = "Alex Researcher"
 def at(iso: str, hour: int = 10) -> dt.datetime:
     """A London time on the day, for time_machine."""
     return dt.datetime.combine(dt.date.fromisoformat(iso), dt.time(hour), tzinfo=LONDON)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass
@@ -155,3 +150,19 @@ def next_day():
     """Tue 3 Mar 2026, 11:00 in London: the replies arrive."""
     with time_machine.travel(at("2026-03-03", 11), tick=False) as traveller:
         yield traveller
+
+
+@pytest.fixture
+def imap_server(settings):
+    """A real Dovecot IMAP server on loopback, with IMAP_URL pointing at its inbox."""
+    reason = unavailable()
+    if reason:
+        service_missing(reason)
+    server = Dovecot()
+    server.start()
+    settings.IMAP_URL = server.url
+    settings.IMAP_FILED_FOLDER = ""
+    try:
+        yield server
+    finally:
+        server.remove()

@@ -18,15 +18,15 @@ EX_TEMPFAIL = 75
 CHUNK = 1 << 20
 
 
-def read_message(stream, limit: int) -> bytes:
-    """The message, read to the end so the mail server sees it taken; past `limit` only the
-    start is kept (the filing keeps the headers of an oversized message)."""
+def read_message(stream, limit: int) -> tuple[bytes, int]:
+    """The message and its size, read to the end so the mail server sees it taken; past
+    `limit` only the start is kept (the filing keeps the headers of an oversized message)."""
     kept, size = bytearray(), 0
     while chunk := stream.read(CHUNK):
         size += len(chunk)
         if len(kept) <= limit:
             kept += chunk
-    return bytes(kept) if size <= limit else bytes(kept[: limit + 1])
+    return bytes(kept[: limit + 1]), size
 
 
 class Command(BaseCommand):
@@ -36,12 +36,12 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
-        raw = read_message(sys.stdin.buffer, settings.MAIL_MAX_BYTES)
+        raw, size = read_message(sys.stdin.buffer, settings.MAIL_MAX_BYTES)
         if not raw.strip():
             # A mis-configured pipe, not a message: the mail server returns it to its sender.
             raise CommandError("No message on standard input.", returncode=EX_DATAERR)
         try:
-            filed = message_file(raw=raw)
+            filed = message_file(raw=raw, size=size)
         except (OperationalError, InterfaceError) as error:
             raise CommandError(
                 f"The database cannot be reached ({type(error).__name__}); the mail server "
