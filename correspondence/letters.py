@@ -86,7 +86,8 @@ def letter_render(
         "grounds": grounds.strip(),
         **_dates_from(events or []),
     }
-    body = render_to_string(f"correspondence/letters/{letter}.txt", context)
+    # A plain str: the template's output is text, never marked safe for HTML.
+    body = str(render_to_string(f"correspondence/letters/{letter}.txt", context)).strip() + "\n"
     return RenderedLetter(subject=_subject(letter, campaign.title, reference), body=body)
 
 

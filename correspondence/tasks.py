@@ -13,7 +13,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from correspondence.mailbox import mailbox_fetch
-from correspondence.services import sending
+from correspondence.services import chasers, sending
 from foitracker.task_log import error_text
 
 logger = logging.getLogger(__name__)
@@ -78,3 +78,17 @@ def fetch_mail() -> None:
         mailbox_fetch()
     except (imaplib.IMAP4.error, OSError) as error:
         logger.warning("Mailbox not read", extra={"error": error_text(error)})
+
+
+@shared_task(
+    acks_late=True,  # idempotent: a deadline's chaser is a unique row
+    autoretry_for=(BrokerUnavailable,),
+    retry_backoff=60,
+    max_retries=5,
+    soft_time_limit=10 * 60,
+    time_limit=11 * 60,
+    ignore_result=True,
+)
+def sweep_chasers() -> None:
+    """Claim today's chasers and queue them after the commit."""
+    chasers.chasers_sweep(today=timezone.localdate())

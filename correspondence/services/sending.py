@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import smtplib
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from email.utils import format_datetime, formataddr, make_msgid
 
@@ -32,7 +33,7 @@ from correspondence.letters import letter_render
 from correspondence.models import Direction, Letter, Message, RequestMailbox, State
 from foitracker.task_log import error_text
 from requests_app.deadlines import GUERNSEY_2021
-from requests_app.models import Campaign, FoiRequest, Force
+from requests_app.models import Campaign, FoiRequest, Force, RequestEvent
 from requests_app.services import campaign_drafts_create, request_record_event
 from requests_app.status import EventKind, Status
 
@@ -124,35 +125,50 @@ def letters_queue(
     requests: Sequence[FoiRequest],
     letter: str,
     user: AbstractBaseUser | None,
-    deadlines: dict[int, dt.date] | None = None,
 ) -> list[Message]:
     """Render and queue one letter to each request's force (requests with their force and
     campaign selected); each is sent after the commit at its place in the queue."""
-    tokens = mailboxes_open(requests)
-    first_letters = _first_letters(requests) if letter != Letter.REQUEST else {}
-    slots = send_slots(len(requests), timezone.now())
-    messages = []
-    for request, slot in zip(requests, slots, strict=True):
-        deadline = (deadlines or {}).get(request.pk)
-        rendered = letter_render(request, letter, token=tokens[request.pk], deadline=deadline)
-        messages.append(
-            _outbound(
-                request,
-                letter,
-                subject=rendered.subject,
-                body=rendered.body,
-                to=force_address(request.force),
-                user=user,
-            )
-        )
-        messages[-1].not_before, messages[-1].deadline = slot, deadline
-        _thread_after(messages[-1], first_letters.get(request.pk, ""))
-    created = Message.objects.bulk_create(messages)
+    created = Message.objects.bulk_create(
+        letters_build(requests=requests, letter=letter, user=user)
+    )
     send_after_commit(created)
     return created
 
 
-def _outbound(
+def letters_build(
+    *,
+    requests: Sequence[FoiRequest],
+    letter: str,
+    user: AbstractBaseUser | None,
+    deadlines: dict[int, dt.date] | None = None,
+) -> list[Message]:
+    """The letters, rendered and given their places in the queue, not yet saved."""
+    tokens = mailboxes_open(requests)
+    later = letter != Letter.REQUEST
+    first_letters = _first_letters(requests) if later else {}
+    logs = _logs(requests) if later else defaultdict(list)
+    slots = send_slots(len(requests), timezone.now())
+    messages = []
+    for request, slot in zip(requests, slots, strict=True):
+        deadline = (deadlines or {}).get(request.pk)
+        rendered = letter_render(
+            request, letter, token=tokens[request.pk], deadline=deadline, events=logs[request.pk]
+        )
+        message = outbound_letter(
+            request,
+            letter,
+            subject=rendered.subject,
+            body=rendered.body,
+            to=force_address(request.force),
+            user=user,
+        )
+        message.not_before, message.deadline = slot, deadline
+        thread_after(message, first_letters.get(request.pk, ""))
+        messages.append(message)
+    return messages
+
+
+def outbound_letter(
     request: FoiRequest,
     letter: str,
     *,
@@ -184,6 +200,15 @@ def new_message_id(request_id: int) -> str:
     return make_msgid(f"foi{request_id}", domain=domain_of(settings.CORRESPONDENCE_FROM_EMAIL))
 
 
+def _logs(requests: Sequence[FoiRequest]) -> dict[int, list[RequestEvent]]:
+    """Each request's event log, oldest first, in one query: the letters recount it."""
+    logs = defaultdict(list)
+    events = RequestEvent.objects.filter(request__in=[r.pk for r in requests]).order_by("on", "id")
+    for event in events:
+        logs[event.request_id].append(event)
+    return logs
+
+
 def _first_letters(requests: Sequence[FoiRequest]) -> dict[int, str]:
     """The Message-ID of each request's letter, so later letters reply in its thread."""
     rows = Message.objects.filter(
@@ -192,7 +217,7 @@ def _first_letters(requests: Sequence[FoiRequest]) -> dict[int, str]:
     return dict(rows)
 
 
-def _thread_after(message: Message, parent_id: str) -> None:
+def thread_after(message: Message, parent_id: str) -> None:
     if parent_id:
         message.in_reply_to, message.references = parent_id, parent_id
 
@@ -361,11 +386,11 @@ def letter_resend(*, message: Message, user: AbstractBaseUser) -> Message:
     to = (
         message.to_addresses if message.letter == Letter.COMPLAINT else force_address(request.force)
     )
-    copy = _outbound(
+    copy = outbound_letter(
         request, message.letter, subject=message.subject, body=message.body_text, to=to, user=user
     )
     copy.replaces, copy.not_before = message, send_slots(1, timezone.now())[0]
-    _thread_after(copy, message.in_reply_to)
+    thread_after(copy, message.in_reply_to)
     with transaction.atomic():
         copy.full_clean(exclude=["raw"])
         copy.save()
