@@ -229,6 +229,11 @@ class Message(models.Model):
         return self.subject or f"Message {self.pk}"
 
     @property
+    def happened_at(self):
+        """When it went out (accepted by the mail server) or came in; a draft's creation."""
+        return self.sent_at or self.received_at or self.created_at
+
+    @property
     def to_list(self) -> list[str]:
         return [a.strip() for a in self.to_addresses.split(",") if a.strip()]
 

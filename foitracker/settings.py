@@ -204,6 +204,7 @@ SPECTACULAR_SETTINGS = {
         "RequestStatusEnum": "requests_app.status.Status.choices",
         "EventKindEnum": "requests_app.status.EventKind.choices",
         "FigureStatusEnum": "responses_app.values.ValueStatus.choices",
+        "MessageStateEnum": "correspondence.models.State.choices",
     },
 }
 

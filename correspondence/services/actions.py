@@ -20,6 +20,16 @@ from requests_app.status import EventKind
 from responses_app.models import Document
 from responses_app.services import documents_link, response_record
 
+# What a force's message can be: its own steps in the status machine, not the requester's.
+FROM_THE_FORCE = (
+    EventKind.ACKNOWLEDGED,
+    EventKind.CLARIFICATION_REQUESTED,
+    EventKind.FEE_NOTICE,
+    EventKind.EXTENSION,
+    EventKind.RESPONSE,
+    EventKind.INTERNAL_REVIEW_RESPONSE,
+)
+
 
 def _locked(message: Message, *states: str) -> Message:
     """The message under a row lock: two people acting on it at once act one after the other,
@@ -117,8 +127,9 @@ def _event(
     until: dt.date | None,
     note: str,
 ) -> RequestEvent:
-    if kind not in EventKind.values:
-        raise ValidationError({"kind": f"'{kind}' is not a kind of event."})
+    if kind not in FROM_THE_FORCE:
+        known = ", ".join(FROM_THE_FORCE)
+        raise ValidationError({"kind": f"'{kind}' is not something a force's message is: {known}."})
     return request_record_event(
         request=request,
         kind=kind,

@@ -125,12 +125,12 @@ def letters_queue(
     requests: Sequence[FoiRequest],
     letter: str,
     user: AbstractBaseUser | None,
+    deadlines: dict[int, dt.date] | None = None,
 ) -> list[Message]:
     """Render and queue one letter to each request's force (requests with their force and
     campaign selected); each is sent after the commit at its place in the queue."""
-    created = Message.objects.bulk_create(
-        letters_build(requests=requests, letter=letter, user=user)
-    )
+    built = letters_build(requests=requests, letter=letter, user=user, deadlines=deadlines)
+    created = Message.objects.bulk_create(built)
     send_after_commit(created)
     return created
 
