@@ -32,6 +32,8 @@ def _reply_pattern() -> re.Pattern[str]:
 
 def tokens_in(addresses: list[str]) -> list[str]:
     """The tokens of the reply addresses among `addresses`, in order, each once."""
+    if not settings.REPLY_ADDRESS:
+        return []
     pattern = _reply_pattern()
     found = [m.group(1).lower() for a in addresses if (m := pattern.match(a.strip()))]
     return list(dict.fromkeys(found))

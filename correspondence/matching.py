@@ -25,7 +25,7 @@ from correspondence.addresses import (
     tokens_in,
     within,
 )
-from correspondence.models import Direction, MatchedBy, Message, RequestMailbox
+from correspondence.models import Direction, MatchedBy, Message
 from correspondence.parsing import ParsedMessage
 from requests_app.models import FoiRequest, Force
 from requests_app.status import Status
@@ -48,7 +48,7 @@ class Match:
 
 
 def message_match(parsed: ParsedMessage) -> Match:
-    sender_force = force_of_domain(domain_of(parsed.from_address))
+    domain = domain_of(parsed.from_address)
     for rule, by in (
         (_by_address, MatchedBy.ADDRESS),
         (_by_thread, MatchedBy.THREAD),
@@ -56,7 +56,10 @@ def message_match(parsed: ParsedMessage) -> Match:
     ):
         request = rule(parsed)
         if request is not None:
-            return Match(request, by, sender_force)
+            # The request's own force is the likely sender: no reading of every force then.
+            own = within(domain, force_domains(request.force))
+            return Match(request, by, request.force if own else force_of_domain(domain))
+    sender_force = force_of_domain(domain)
     if sender_force is not None:
         request = _only_open_request(sender_force)
         if request is not None:
@@ -72,8 +75,7 @@ def _by_address(parsed: ParsedMessage) -> FoiRequest | None:
     tokens = tokens_in([*parsed.to, *parsed.cc, *parsed.delivered_to])
     if not tokens:
         return None
-    mailbox = RequestMailbox.objects.filter(token__in=tokens).order_by().first()
-    return _requests().get(pk=mailbox.request_id) if mailbox else None
+    return _requests().filter(mailbox__token__in=tokens).order_by("pk").first()
 
 
 def _by_thread(parsed: ParsedMessage) -> FoiRequest | None:

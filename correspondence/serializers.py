@@ -5,7 +5,7 @@ import datetime as dt
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from correspondence.models import Attachment, Message
+from correspondence.models import Attachment, Classification, Letter, MatchedBy, Message
 from correspondence.services.actions import FROM_THE_FORCE
 from requests_app.models import FoiRequest
 from requests_app.status import EventKind
@@ -26,6 +26,14 @@ class AttachmentSerializer(serializers.ModelSerializer):
 class MessageSerializer(serializers.ModelSerializer):
     """One message of a thread: the bodies are in the message's own endpoint."""
 
+    # Empty where they do not apply: a letter is outbound only, a classification inbound only.
+    letter = serializers.ChoiceField(choices=Letter.choices, allow_blank=True, read_only=True)
+    classification = serializers.ChoiceField(
+        choices=Classification.choices, allow_blank=True, read_only=True
+    )
+    matched_by = serializers.ChoiceField(
+        choices=MatchedBy.choices, allow_blank=True, read_only=True
+    )
     to = serializers.ListField(source="to_list", child=serializers.CharField(), read_only=True)
     date = serializers.SerializerMethodField(help_text="Sent (accepted) or received.")
     event = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)

@@ -250,12 +250,9 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # Reply-To of the request's own: REPLY_ADDRESS with {token} in place of a random token, so one
 # mailbox with plus-addressing serves every request.
 CORRESPONDENCE_FROM_EMAIL = os.environ.get("CORRESPONDENCE_FROM_EMAIL", DEFAULT_FROM_EMAIL)
-REPLY_ADDRESS = (
-    required("REPLY_ADDRESS")
-    if PRODUCTION
-    else os.environ.get("REPLY_ADDRESS", "foi+{token}@localhost")
-)
-if "{token}" not in REPLY_ADDRESS or REPLY_ADDRESS.count("@") != 1:
+# Empty in production until set: sending by email is then refused with a message saying so.
+REPLY_ADDRESS = os.environ.get("REPLY_ADDRESS", "" if PRODUCTION else "foi+{token}@localhost")
+if REPLY_ADDRESS and ("{token}" not in REPLY_ADDRESS or REPLY_ADDRESS.count("@") != 1):
     raise ImproperlyConfigured("REPLY_ADDRESS must be an address with {token} in it.")
 # The tracker's reference in every subject ("[FT-123]"); replies that keep it are matched.
 MAIL_REFERENCE_PREFIX = os.environ.get("MAIL_REFERENCE_PREFIX", "FT")

@@ -40,6 +40,8 @@ from responses_app.services import document_attach
 
 TEXT_LIMIT = 1_000_000  # characters of a body kept in the row; the raw message keeps the rest
 MAX_ATTACHMENTS = 50
+# What a caller is told of a message already filed.
+BRIEF = ("pk", "direction", "state", "request_id", "subject")
 MACHINE_REPORTS = (Classification.BOUNCE, Classification.DELIVERY_REPORT)
 AUTOMATIC_ACKNOWLEDGEMENTS = (Classification.ACKNOWLEDGEMENT, Classification.AUTO_REPLY)
 
@@ -60,7 +62,7 @@ def message_file(
     too_large = size > settings.MAIL_MAX_BYTES
     parsed = message_parse(raw, headers_only=too_large)
     fingerprint = fingerprint_of(parsed, raw)
-    earlier = Message.objects.filter(fingerprint=fingerprint).defer("raw").first()
+    earlier = Message.objects.filter(fingerprint=fingerprint).only(*BRIEF).first()
     if earlier is not None:
         return Filed(earlier, duplicate=True)
     try:
@@ -68,7 +70,7 @@ def message_file(
             message = _file(parsed, raw, fingerprint, received_at, size)
     except IntegrityError:
         # Filed by another process between the look-up and the insert.
-        earlier = Message.objects.filter(fingerprint=fingerprint).defer("raw").first()
+        earlier = Message.objects.filter(fingerprint=fingerprint).only(*BRIEF).first()
         if earlier is None:
             raise
         return Filed(earlier, duplicate=True)
@@ -114,12 +116,16 @@ def _file(
             f"The message was {size:,} bytes, over the limit of {settings.MAIL_MAX_BYTES:,}: "
             "only its headers were kept. Ask the force to send its files another way."
         )
-    # Uniqueness is the database's to enforce (two deliveries at once): fields only here.
-    message.full_clean(exclude=["raw"], validate_unique=False, validate_constraints=False)
+    acts = message.request is not None and message_decide(message, parsed)
+    # Uniqueness is the database's to enforce (two deliveries at once), and the request and
+    # force were just read from it: the other fields only, without a query each.
+    message.full_clean(
+        exclude=["raw", "request", "force"], validate_unique=False, validate_constraints=False
+    )
     message.save()
     _attachments_keep(message, parsed)
-    if message.request is not None:
-        message_act(message, parsed)
+    if acts:
+        _carry_out(message, parsed)
     return message
 
 
@@ -167,31 +173,35 @@ def attachments_attach(message: Message, parsed: ParsedMessage) -> None:
             row.save(update_fields=["document", "refused"])
 
 
-def message_act(message: Message, parsed: ParsedMessage) -> None:
-    """What a matched message does by itself: a bounce marks the request, an acknowledgement
-    from the force's own domains records `acknowledged`; anything else waits for a person."""
+def message_decide(message: Message, parsed: ParsedMessage) -> bool:
+    """Set a matched message's flag and state, before it is saved; True when it has effects
+    to carry out once it has its id (a bounce, an acknowledgement from the force's domains)."""
     message.from_outside_force = _from_outside(message, parsed)
     kind = message.classification
-    if kind == Classification.BOUNCE:
-        _mark_undelivered(message, parsed)
-        message.state = State.FILED
-    elif kind == Classification.DELIVERY_REPORT:
-        message.state = State.FILED
-    elif kind in AUTOMATIC_ACKNOWLEDGEMENTS and not message.from_outside_force:
-        _acknowledge(message, parsed)
-        message.state = State.FILED
-    else:
-        message.state = State.TO_CLASSIFY
-    message.save(
-        update_fields=[
-            "state",
-            "from_outside_force",
-            "note",
-            "event",
-            "force_reference",
-            "bounce_reason",
-        ]
+    acts = kind == Classification.BOUNCE or (
+        kind in AUTOMATIC_ACKNOWLEDGEMENTS and not message.from_outside_force
     )
+    filed = acts or kind == Classification.DELIVERY_REPORT
+    message.state = State.FILED if filed else State.TO_CLASSIFY
+    return acts
+
+
+def _carry_out(message: Message, parsed: ParsedMessage) -> None:
+    """A bounce marks the request; an acknowledgement records `acknowledged`."""
+    if message.classification == Classification.BOUNCE:
+        _mark_undelivered(message, parsed)
+    else:
+        _acknowledge(message, parsed)
+    message.save(update_fields=["note", "event", "force_reference", "bounce_reason"])
+
+
+def message_act(message: Message, parsed: ParsedMessage) -> None:
+    """What a message matched after it was saved (assigned by a person) does: the same as on
+    arrival. Only acknowledgements and bounces change a request; a reply waits for a person."""
+    acts = message_decide(message, parsed)
+    message.save(update_fields=["state", "from_outside_force"])
+    if acts:
+        _carry_out(message, parsed)
 
 
 def _acknowledge(message: Message, parsed: ParsedMessage) -> None:

@@ -86,6 +86,13 @@ def request_send_by_email(*, request: FoiRequest, user: AbstractBaseUser) -> Mes
 
 
 def _check_sendable(campaign: Campaign, forces: Sequence[Force]) -> None:
+    if not settings.REPLY_ADDRESS:
+        raise ValidationError(
+            {
+                "by_email": "Sending by email is not set up on this server: REPLY_ADDRESS is "
+                "empty (see docs/email.md)."
+            }
+        )
     if not campaign.requester_name.strip():
         raise ValidationError(
             {
