@@ -129,7 +129,11 @@ def test_the_migration_gives_every_existing_document_its_responses_request(docum
     """Two documents of two responses before the migration: after it, each has the request of
     its own response (looked up in one UPDATE)."""
     executor = MigrationExecutor(connection)
-    before = [("responses_app", "0003_figure_write_fewer_indexes")]
+    # Both apps as they were, so the old models match the tables.
+    before = [
+        ("responses_app", "0003_figure_write_fewer_indexes"),
+        ("requests_app", "0005_reminder_request_index_in_the_claim"),
+    ]
     latest = executor.loader.graph.leaf_nodes()
     executor.migrate(before)
     try:
