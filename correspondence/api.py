@@ -23,7 +23,6 @@ from correspondence.serializers import (
 from correspondence.services import actions, sending
 from foitracker.api import CursorPagination
 from requests_app import roles
-from requests_app.models import FoiRequest
 from requests_app.permissions import RoleCanWrite
 from requests_app.selectors import campaigns_editable_by, requests_visible_to
 
@@ -87,9 +86,7 @@ class MessageViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         """File an unmatched message on one of your team's requests."""
         message = self.get_object()
         payload = AssignSerializer(data=request.data)
-        payload.fields["request"].queryset = FoiRequest.objects.filter(
-            campaign__in=campaigns_editable_by(request.user).values("pk")
-        )
+        payload.fields["request"].queryset = selectors.requests_for_filing(request.user)
         payload.is_valid(raise_exception=True)
         done = actions.message_assign(
             message=message, request=payload.validated_data["request"], user=request.user

@@ -61,6 +61,12 @@ def unmatched_list(user: User) -> QuerySet[Message]:
     return _listed(unmatched_visible_to(user).order_by("-created_at", "-id"))
 
 
+def requests_for_filing(user: User) -> QuerySet[FoiRequest]:
+    """The requests a person may file an unmatched message on: their team's (staff: all)."""
+    editable = campaigns_editable_by(user).values("pk")
+    return FoiRequest.objects.select_related("force", "campaign").filter(campaign__in=editable)
+
+
 def messages_visible_to(user: User) -> QuerySet[Message]:
     visible = requests_visible_to(user).values("pk")
     unmatched = unmatched_visible_to(user).values("pk")

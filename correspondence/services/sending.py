@@ -66,8 +66,6 @@ def campaign_send_by_email(
     _check_sendable(campaign, forces)
     with transaction.atomic():
         drafts = campaign_drafts_create(campaign=campaign, forces=forces)
-        for draft in drafts:
-            draft.campaign = campaign
         letters_queue(requests=drafts, letter=Letter.REQUEST, user=user)
     return drafts
 
@@ -77,7 +75,9 @@ def request_send_by_email(*, request: FoiRequest, user: AbstractBaseUser) -> Mes
     request = FoiRequest.objects.select_related("campaign", "force__contact").get(pk=request.pk)
     if request.status != Status.DRAFT:
         raise ValidationError({"request": "Only a draft request is sent; this one was already."})
-    if request.messages.filter(letter=Letter.REQUEST, state__in=[State.QUEUED, State.SENT]):
+    if request.messages.filter(
+        letter=Letter.REQUEST, state__in=[State.QUEUED, State.SENT]
+    ).exists():
         raise ValidationError({"request": "Its letter is already queued or sent."})
     _check_sendable(request.campaign, [request.force])
     with transaction.atomic():
