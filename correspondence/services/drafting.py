@@ -106,7 +106,10 @@ def draft_send(*, message: Message, user: AbstractBaseUser) -> Message:
 
 
 def _draft(message: Message) -> Message:
-    draft = Message.objects.select_for_update().select_related("request").get(pk=message.pk)
+    # Only the message's row is locked: PostgreSQL cannot lock the nullable side of the join.
+    draft = (
+        Message.objects.select_for_update(of=("self",)).select_related("request").get(pk=message.pk)
+    )
     if draft.direction != Direction.OUT or draft.state != State.DRAFT:
         raise ValidationError({"message": "Only a draft letter is edited or sent this way."})
     return draft
