@@ -19,6 +19,7 @@ from requests_app.models import FoiRequest, Force, Reminder, ReminderDigest, Rem
 from requests_app.services import campaign_send
 from responses_app import releases, services
 from responses_app.models import OffenceCategory, Platform, PlatformScope
+from tests.api_world import documents_in, documents_restore
 from tests.factories import CampaignFactory
 from tests.routes import api_routes
 
@@ -36,6 +37,14 @@ def test_the_lists_measured_are_every_list_the_api_has():
         "message-unmatched",
     }
     assert {resolve(path).url_name for path in LISTS} == lists
+
+
+@pytest.fixture(autouse=True)
+def document_files(tmp_path):
+    """Files attached to the replies below go to a temporary folder, not the media folder."""
+    saved = documents_in(tmp_path / "documents")
+    yield
+    documents_restore(saved)
 
 
 @pytest.fixture(autouse=True)
