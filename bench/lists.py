@@ -22,6 +22,7 @@ LISTS = [
     "/api/v1/figures/mismatches/",
     "/api/v1/releases/",
     "/api/v1/tokens/",
+    "/api/v1/messages/unmatched/",
 ]
 
 

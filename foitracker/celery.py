@@ -22,4 +22,19 @@ app.conf.beat_schedule = {
         "task": "requests_app.tasks.sweep_reminders",
         "schedule": crontab(minute=0, hour="7-19"),
     },
+    # Replies in the IMAP mailbox (nothing to do without IMAP_URL).
+    "mail-fetch": {
+        "task": "correspondence.tasks.fetch_mail",
+        "schedule": crontab(minute="*/2"),
+    },
+    # Letters whose task a broker outage or a restart lost.
+    "mail-waiting-letters": {
+        "task": "correspondence.tasks.send_waiting_letters",
+        "schedule": crontab(minute="*/10"),
+    },
+    # Chasers, once a morning; a missed morning is caught up by the next.
+    "mail-chasers": {
+        "task": "correspondence.tasks.sweep_chasers",
+        "schedule": crontab(minute=30, hour=8),
+    },
 }

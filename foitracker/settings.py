@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "accounts",
     "requests_app",
     "responses_app",
+    "correspondence",
     "web",
 ]
 
@@ -227,6 +228,7 @@ SPECTACULAR_SETTINGS = {
         "RequestStatusEnum": "requests_app.status.Status.choices",
         "EventKindEnum": "requests_app.status.EventKind.choices",
         "FigureStatusEnum": "responses_app.values.ValueStatus.choices",
+        "MessageStateEnum": "correspondence.models.State.choices",
     },
 }
 
@@ -292,6 +294,32 @@ EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
 EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "foi-tracker@localhost")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# Correspondence with the forces by email (docs/email.md). Letters go From this address, with a
+# Reply-To of the request's own: REPLY_ADDRESS with {token} in place of a random token, so one
+# mailbox with plus-addressing serves every request.
+CORRESPONDENCE_FROM_EMAIL = os.environ.get("CORRESPONDENCE_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+# Empty in production until set: sending by email is then refused with a message saying so.
+REPLY_ADDRESS = os.environ.get("REPLY_ADDRESS", "" if PRODUCTION else "foi+{token}@localhost")
+if REPLY_ADDRESS and ("{token}" not in REPLY_ADDRESS or REPLY_ADDRESS.count("@") != 1):
+    raise ImproperlyConfigured("REPLY_ADDRESS must be an address with {token} in it.")
+# The tracker's reference in every subject ("[FT-123]"); replies that keep it are matched.
+MAIL_REFERENCE_PREFIX = os.environ.get("MAIL_REFERENCE_PREFIX", "FT")
+# Letters a minute, across the deployment: a 46-force campaign at 20 a minute takes 2.3 minutes
+# and stays under common provider limits.
+MAIL_SEND_RATE_PER_MINUTE = int(os.environ.get("MAIL_SEND_RATE_PER_MINUTE", "20"))
+MAIL_SEND_ATTEMPTS = int(os.environ.get("MAIL_SEND_ATTEMPTS", "6"))
+# A message over this size is filed with its headers only (the force is asked for the files
+# another way); each attachment must also pass DOCUMENT_MAX_BYTES.
+MAIL_MAX_BYTES = int(os.environ.get("MAIL_MAX_BYTES", 40 * 1000 * 1000))
+# The mailbox the replies arrive in, polled by beat and `fetch_email`:
+# imaps://user:password@host/INBOX (imap:// only on loopback, for tests). Empty: not polled.
+IMAP_URL = os.environ.get("IMAP_URL", "")
+# Where a filed message goes: empty keeps it in place with the keyword below set; a folder
+# name moves it there (for servers that refuse custom keywords).
+IMAP_FILED_FOLDER = os.environ.get("IMAP_FILED_FOLDER", "")
+IMAP_FILED_KEYWORD = "$FoiFiled"
+IMAP_TIMEOUT = int(os.environ.get("IMAP_TIMEOUT", "30"))
 
 
 # Content security policy: everything from this server and no inline script (the API docs use the

@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", include("requests_app.urls")),
     path("api/v1/", include("responses_app.urls")),
     path("api/v1/", include("accounts.urls")),
+    path("api/v1/", include("correspondence.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its script as a file, so the docs pass the content security policy.
     path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

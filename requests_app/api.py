@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import SLUG_IN_PATH, CursorPagination
+from correspondence.services.sending import campaign_send_by_email
 from requests_app import roles, selectors, services
 from requests_app.filters import FoiRequestFilter, ForceFilter
 from requests_app.models import Force
@@ -106,13 +107,19 @@ class CampaignViewSet(
     # campaign's fields and a list of every user.
     @action(detail=True, methods=["post"], serializer_class=CampaignSendSerializer)
     def send(self, request: Request, pk: str | None = None) -> Response:
-        """Send the campaign to a list of forces: one request each, created in one step."""
+        """Send the campaign to a list of forces: one request each, created in one step. With
+        `by_email`, each force's letter is queued and its request stays a draft until the mail
+        server accepts the letter."""
         campaign = self.get_object()
         payload = CampaignSendSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        created = services.campaign_send(
-            campaign=campaign, user=request.user, **payload.validated_data
-        )
+        data = payload.validated_data
+        if data.pop("by_email"):
+            created = campaign_send_by_email(
+                campaign=campaign, forces=data["forces"], user=request.user
+            )
+        else:
+            created = services.campaign_send(campaign=campaign, user=request.user, **data)
         created_requests = selectors.requests_visible_to(request.user).filter(
             pk__in=[r.pk for r in created]
         )

@@ -82,6 +82,22 @@ class Campaign(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="later_waves"
     )
     wave = models.PositiveSmallIntegerField(default=1)
+    # FOIA s.8(1)(b): a valid request states the applicant's name and an address for
+    # correspondence; a letter sent by email gives the request's own reply address.
+    requester_name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The requester's real name, which signs the letters the tracker sends.",
+    )
+    chase_by_email = models.BooleanField(
+        default=False,
+        help_text="Email the force a polite chaser once an answer is overdue (once per deadline).",
+    )
+    chase_after_working_days = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text="How many working days after the deadline the chaser goes out.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # A campaign with an event log is never deleted (its events are protected): it is archived,
     # which withdraws or closes each of its requests through the event log.

@@ -78,6 +78,9 @@ class CampaignSerializer(serializers.ModelSerializer):
             "owner",
             "collaborators",
             "guernsey_eligibility_confirmed",
+            "requester_name",
+            "chase_by_email",
+            "chase_after_working_days",
             "published",
             "warnings",
             "created_at",
@@ -109,7 +112,29 @@ class ReasonSerializer(serializers.Serializer):
 
 class CampaignSendSerializer(serializers.Serializer):
     forces = serializers.ListField(child=ForceSlugField(), allow_empty=False)
-    sent_on = serializers.DateField(validators=[validate_date_in_range])
+    sent_on = serializers.DateField(
+        required=False,
+        help_text="The day it was sent by hand; not given when sent by email.",
+        validators=[validate_date_in_range],
+    )
+    by_email = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Send each force its letter by email: the requests stay drafts until the "
+        "mail server accepts their letter, which is the day their clock starts.",
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs["by_email"] and "sent_on" in attrs:
+            raise serializers.ValidationError(
+                {
+                    "sent_on": "Leave it out when sending by email: a request is sent on the day "
+                    "the mail server accepts its letter."
+                }
+            )
+        if not attrs["by_email"] and "sent_on" not in attrs:
+            raise serializers.ValidationError({"sent_on": "This field is required."})
+        return attrs
 
     def validate_forces(self, forces: list[Force]) -> list[Force]:
         slugs = [force.slug for force in forces]

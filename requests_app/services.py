@@ -117,11 +117,7 @@ def campaign_send(
     deadlines from the engine); only the writing is batched, because a request that does not
     exist yet has no row to lock and no log to check the event against."""
     _check_not_archived(campaign)
-    already = set(campaign.requests.filter(force__in=forces).values_list("force__slug", flat=True))
-    if already:
-        raise Conflict(
-            {"forces": f"This campaign was already sent to: {', '.join(sorted(already))}."}
-        )
+    _check_not_sent_yet(campaign, forces)
     check_date_in_range(sent_on, "sent_on")
     _check_not_future(sent_on, "sent_on")
     calendars = working_calendars()
@@ -187,6 +183,29 @@ def _check_not_archived(campaign: Campaign) -> None:
     if campaign.archived_at is not None:
         raise ValidationError(
             {"campaign": f"This campaign was archived on {campaign.archived_at:%Y-%m-%d}."}
+        )
+
+
+def campaign_drafts_create(*, campaign: Campaign, forces: Sequence[Force]) -> list[FoiRequest]:
+    """The campaign's request to each force as a draft, in one insert: for a letter that is
+    sent later (by email, where the `sent` event waits for the force's mail server)."""
+    _check_not_archived(campaign)
+    _check_not_sent_yet(campaign, forces)
+    drafts = [FoiRequest(campaign=campaign, force=force, status=Status.DRAFT) for force in forces]
+    try:
+        with transaction.atomic():
+            return FoiRequest.objects.bulk_create(drafts)
+    except IntegrityError as race:
+        raise Conflict(
+            {"forces": "This campaign was sent to one of these forces a moment ago; reload it."}
+        ) from race
+
+
+def _check_not_sent_yet(campaign: Campaign, forces: Sequence[Force]) -> None:
+    already = set(campaign.requests.filter(force__in=forces).values_list("force__slug", flat=True))
+    if already:
+        raise Conflict(
+            {"forces": f"This campaign was already sent to: {', '.join(sorted(already))}."}
         )
 
 

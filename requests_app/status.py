@@ -47,6 +47,8 @@ AWAITING_ANSWER = (S.SENT, S.EXTENDED)
 STILL_OPEN = (S.SENT, S.AWAITING_CLARIFICATION, S.FEE_NOTICE, S.EXTENDED)
 # Sent and not finished: the force, its reviewer or the regulator may still write to us.
 OPEN = tuple(s for s in S if s not in (S.DRAFT, S.WITHDRAWN, S.CLOSED))
+# The force still owes us something: an answer (or one paused) or an internal review.
+OWED_BY_THE_FORCE = (*STILL_OPEN, S.REVIEW_REQUESTED)
 
 
 @dataclass(frozen=True)

@@ -239,15 +239,27 @@ def document_storage() -> FileSystemStorage:
 
 
 class Document(models.Model):
-    # A response with documents or figures is withdrawn, never deleted (nor are they with it).
-    response = models.ForeignKey(FoiResponse, on_delete=models.PROTECT, related_name="documents")
+    """A file a force sent: it belongs to its request, and to a response once one is recorded
+    (a reply's spreadsheet arrives before anyone records the response it carries)."""
+
+    # Nothing with a log is deleted: a request with documents, or a response with documents, is
+    # withdrawn, never deleted (nor are they with it).
+    request = models.ForeignKey(FoiRequest, on_delete=models.PROTECT, related_name="documents")
+    response = models.ForeignKey(
+        FoiResponse,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
     file = models.FileField(storage=document_storage, max_length=200)
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=120, help_text="Checked from the bytes.")
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
+    # Empty for a file that came attached to a force's email.
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

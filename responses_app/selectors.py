@@ -67,8 +67,13 @@ def responses_writable_by(user: User) -> QuerySet[FoiResponse]:
 
 def documents_visible_to(user: User) -> QuerySet[Document]:
     return Document.objects.select_related("uploaded_by").filter(
-        response__in=responses_visible_to(user).values("pk")
+        request__in=requests_visible_to(user).values("pk")
     )
+
+
+def documents_writable_by(user: User) -> QuerySet[Document]:
+    """Documents a figure may cite: those of requests the user may record answers on."""
+    return Document.objects.filter(request__in=requests_writable_by(user).values("pk"))
 
 
 def _with_relations(figures: QuerySet[Figure]) -> QuerySet[Figure]:

@@ -22,7 +22,7 @@ from responses_app.models import (
     PlatformScope,
     Unit,
 )
-from responses_app.selectors import responses_writable_by
+from responses_app.selectors import documents_writable_by, responses_writable_by
 from responses_app.values import ValueStatus
 
 ALL_EXEMPTIONS = sorted({code for codes in EXEMPTIONS.values() for code in codes})
@@ -133,6 +133,7 @@ class DocumentSerializer(serializers.ModelSerializer):
         model = Document
         fields = [
             "id",
+            "request",
             "response",
             "original_name",
             "content_type",
@@ -230,9 +231,7 @@ class FigureSerializer(serializers.ModelSerializer):
         http_request = self.context.get("request")
         if http_request is not None:
             fields["response"].queryset = responses_writable_by(http_request.user)
-            fields["document"].queryset = Document.objects.filter(
-                response__in=responses_writable_by(http_request.user).values("pk")
-            )
+            fields["document"].queryset = documents_writable_by(http_request.user)
         if self.instance is not None and not isinstance(self.instance, list):
             # Once entered, a figure's cell is fixed: correct its value, or delete it.
             editable = {"raw", "note", "reason"}

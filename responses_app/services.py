@@ -224,11 +224,21 @@ def response_update(*, response: FoiResponse, user: AbstractBaseUser, **changes)
 
 
 def document_attach(
-    *, response: FoiResponse, name: str, content: bytes, user: AbstractBaseUser
+    *,
+    name: str,
+    content: bytes,
+    user: AbstractBaseUser | None,
+    response: FoiResponse | None = None,
+    request: FoiRequest | None = None,
 ) -> Document:
-    """Store a file under a random name, with its type proved from its bytes and its SHA-256."""
+    """Store a file under a random name, with its type proved from its bytes and its SHA-256.
+    It belongs to the response's request, or to `request` alone when no response is recorded yet
+    (an attachment to a force's email); `documents_link` ties it to the response later."""
+    if (response is None) == (request is None):
+        raise TypeError("document_attach takes a response or a request, not both.")
     original_name, content_type = document_check(name=name, content=content)
     document = Document(
+        request_id=response.request_id if response is not None else request.pk,
         response=response,
         original_name=original_name,
         content_type=content_type,
@@ -243,9 +253,22 @@ def document_attach(
         _check_standing(response, "response")
         document.file.save(stored_name, ContentFile(content), save=False)
         documents.file_written(document.file)
-        document.full_clean()
+        # The request and response are the caller's rows: no query to check they exist.
+        document.full_clean(exclude=["request", "response", "uploaded_by"])
         document.save()
     return document
+
+
+def documents_link(*, response: FoiResponse, documents: list[Document]) -> int:
+    """Tie documents that arrived with the request's correspondence to the response they carry;
+    returns how many. A document of another request, or already another response's, is refused."""
+    foreign = [d.original_name for d in documents if d.request_id != response.request_id]
+    taken = [d.original_name for d in documents if d.response_id not in (None, response.pk)]
+    if foreign or taken:
+        names = ", ".join(foreign + taken)
+        raise ValidationError({"documents": f"Not this request's unanswered documents: {names}."})
+    ids = [d.pk for d in documents]
+    return Document.objects.filter(pk__in=ids, response__isnull=True).update(response=response)
 
 
 def document_check(*, name: str, content: bytes) -> tuple[str, str]:
@@ -383,8 +406,8 @@ def _check_cell(start: dt.date, end: dt.date, platform: Platform | None, scope: 
         raise ValidationError({"platform": f"A figure for '{scope}' takes no platform."})
 
 
-def _check_standing(response: FoiResponse, field: str) -> None:
-    if response.withdrawn_at is not None:
+def _check_standing(response: FoiResponse | None, field: str) -> None:
+    if response is not None and response.withdrawn_at is not None:
         raise ValidationError(
             {field: "This response was withdrawn; record the force's new response and add to it."}
         )
@@ -428,7 +451,12 @@ def response_withdraw(*, response: FoiResponse, reason: str, user: AbstractBaseU
 
 
 def _check_document(figure: Figure) -> None:
-    if figure.document is not None and figure.document.response_id != figure.response_id:
+    document = figure.document
+    if document is None:
+        return
+    if document.response_id not in (None, figure.response_id) or (
+        document.request_id != figure.response.request_id
+    ):
         raise ValidationError({"document": "The document belongs to another response."})
 
 

@@ -5,7 +5,10 @@ The campaign went to Kent and Surrey on 2 February 2026. Kent answered on 20 Feb
 response with a CSV attached and one figure (keyed by the colleague, so the owner, data entry and
 staff may each verify it), then a release froze the dataset. Surrey has not answered, so a
 response or an event can still be recorded on it, and the reminder sweep of 1 May 2026 owes the
-owner a reminder about it. The owner has an API token. Time is frozen at NOW while the world is
+owner a reminder about it. Surrey wrote asking what period is meant (a message waiting to be
+classified); a chaser to Surrey failed for good (its mail server refused the address); and a
+message from a Kent address matched nothing (Kent has answered, so no request of Kent's is
+waiting). The owner has an API token. Time is frozen at NOW while the world is
 built, and the tests freeze it there too: the services refuse events dated in the future.
 
 A second campaign of the owner's is published: sent to Devon and Cornwall on the same day, it
@@ -17,14 +20,19 @@ records behind them).
 from __future__ import annotations
 
 import datetime as dt
+import smtplib
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.core.files.storage import FileSystemStorage
+from django.core.mail.backends.base import BaseEmailBackend
+from django.test import override_settings
 
 from accounts.services import token_create
+from correspondence.services.filing import message_file
+from correspondence.services.sending import letter_send, letters_queue
 from requests_app import roles
-from requests_app.models import Force, Reminder
+from requests_app.models import FoiRequest, Force, Reminder
 from requests_app.reminders.sweep import reminders_sweep
 from requests_app.services import campaign_send
 from responses_app import services
@@ -36,6 +44,14 @@ NOW = dt.datetime(2026, 5, 1, 12, 0)
 SENT_ON = dt.date(2026, 2, 2)
 RECEIVED_ON = dt.date(2026, 2, 20)
 DOCUMENT = b"platform,count\nInstagram,12\n"
+
+
+class RefusingMailServer(BaseEmailBackend):
+    """A mail server that refuses the recipient for good (a 5xx answer)."""
+
+    def send_messages(self, email_messages) -> int:
+        refused = {m.to[0]: (550, b"5.1.1 User unknown") for m in email_messages}
+        raise smtplib.SMTPRecipientsRefused(refused)
 
 
 @dataclass(frozen=True)
@@ -55,6 +71,9 @@ class World:
     published_document: int
     published_figure: int
     published_release: int
+    message: int  # Surrey's question, waiting to be classified
+    unmatched: int  # from a Kent address, matched to nothing
+    failed_letter: int  # a chaser to Surrey that the mail server refused
 
     def ids(self) -> dict[str, int]:
         return {name: value for name, value in vars(self).items() if isinstance(value, int)}
@@ -113,6 +132,7 @@ def world_build() -> World:
     published = published_campaign_build(owner, data_entry, colleague)
     reminders_sweep(today=NOW.date())
     issued = token_create(user=owner, name="laptop")
+    mail = mail_build(campaign, pending, owner)
     return World(
         **published,
         campaign=campaign.pk,
@@ -125,6 +145,7 @@ def world_build() -> World:
         reminder=Reminder.objects.get(request=pending, recipient=owner).pk,
         token=issued.token.pk,
         token_key=issued.key,
+        **mail,
     )
 
 
@@ -162,3 +183,28 @@ def published_campaign_build(owner, data_entry, colleague) -> dict[str, int]:
         "published_figure": figure.pk,
         "published_release": release.pk,
     }
+
+
+def mail_build(campaign, surrey, owner) -> dict[str, int]:
+    campaign.requester_name = "Alex Researcher"
+    campaign.save()
+    question = message_file(
+        raw=(
+            "From: Surrey Police <foi@surrey.pnn.police.uk>\r\nTo: foi@localhost\r\n"
+            f"Subject: Re: your request [FT-{surrey.pk}]\r\nMessage-ID: <q-1@surrey.test>\r\n"
+            "\r\nWhich period do you mean?\r\n"
+        ).encode()
+    ).message
+    unmatched = message_file(
+        raw=(
+            b"From: J Smith <j.smith@kent.police.uk>\r\nTo: foi@localhost\r\n"
+            b"Subject: A question\r\nMessage-ID: <u-1@kent.test>\r\n\r\nHello.\r\n"
+        )
+    ).message
+    surrey = FoiRequest.objects.select_related("campaign", "force").get(pk=surrey.pk)
+    [chaser] = letters_queue(
+        requests=[surrey], letter="chaser", user=owner, deadlines={surrey.pk: surrey.due_on}
+    )
+    with override_settings(EMAIL_BACKEND="tests.api_world.RefusingMailServer"):
+        letter_send(message_id=chaser.pk)
+    return {"message": question.pk, "unmatched": unmatched.pk, "failed_letter": chaser.pk}

@@ -82,6 +82,7 @@ PATH_IDS = {
     "releases": ("release",),
     "reminders": ("reminder",),
     "tokens": ("token",),
+    "messages": ("message", "unmatched", "failed_letter"),
 }
 SLUGS = {
     "forces": "kent",

@@ -4,6 +4,7 @@ rows there are and whoever asks (the benchmark measures the same lists at a mill
 from __future__ import annotations
 
 import datetime as dt
+from email.message import EmailMessage
 
 import pytest
 import time_machine
@@ -13,10 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
 
 from bench.lists import LISTS
-from requests_app.models import Force, Reminder, ReminderDigest, ReminderKind
+from correspondence.services.filing import message_file
+from requests_app.models import FoiRequest, Force, Reminder, ReminderDigest, ReminderKind
 from requests_app.services import campaign_send
 from responses_app import releases, services
 from responses_app.models import OffenceCategory, Platform, PlatformScope
+from tests.api_world import documents_in, documents_restore
 from tests.factories import CampaignFactory
 from tests.routes import api_routes
 
@@ -29,8 +32,19 @@ MOST_QUERIES = 6
 def test_the_lists_measured_are_every_list_the_api_has():
     # One list for this test and the benchmark (bench/lists.py); a new list endpoint fails here.
     # Lists are the router's '-list' routes and the one list action.
-    lists = {name for name in api_routes() if name.endswith("-list")} | {"figure-mismatches"}
+    lists = {name for name in api_routes() if name.endswith("-list")} | {
+        "figure-mismatches",
+        "message-unmatched",
+    }
     assert {resolve(path).url_name for path in LISTS} == lists
+
+
+@pytest.fixture(autouse=True)
+def document_files(tmp_path):
+    """Files attached to the replies below go to a temporary folder, not the media folder."""
+    saved = documents_in(tmp_path / "documents")
+    yield
+    documents_restore(saved)
 
 
 @pytest.fixture(autouse=True)
@@ -73,6 +87,43 @@ def campaign_with_everything(owner, colleague, data_entry, force_slugs: list[str
             digest=digest,
         )
     releases.release_create(campaign=campaign, name="First", user=owner)
+    for force in forces:
+        # Nothing of this force's is waiting for an answer: mail from its domain is unmatched.
+        message_file(raw=stray_mail(force, campaign.pk))
+
+
+def stray_mail(force: Force, tag: int) -> bytes:
+    mail = EmailMessage()
+    mail["From"] = f"someone@{force.foi_email.rpartition('@')[2]}"
+    mail["To"], mail["Subject"] = "foi@localhost", "A question"
+    mail["Message-ID"] = f"<{force.slug}-{tag}@stray.test>"
+    mail.set_content("Hello.")
+    mail.add_attachment(b"a,b\n1,2\n", maintype="text", subtype="csv", filename="data.csv")
+    return mail.as_bytes()
+
+
+def test_a_requests_correspondence_is_read_in_the_same_few_queries_for_many_messages(
+    owner, colleague, data_entry
+):
+    campaign_with_everything(owner, colleague, data_entry, ["kent"])
+    request = FoiRequest.objects.get(force__slug="kent")
+    path = f"/api/v1/requests/{request.pk}/messages/"
+    message_file(raw=reply_mail(request, 1))
+    few = queries_for(owner, path)
+    for number in range(2, 6):
+        message_file(raw=reply_mail(request, number))
+    assert queries_for(owner, path) == few
+    assert few <= MOST_QUERIES
+
+
+def reply_mail(request: FoiRequest, number: int) -> bytes:
+    mail = EmailMessage()
+    mail["From"] = request.force.foi_email
+    mail["To"], mail["Subject"] = "foi@localhost", f"More [FT-{request.pk}]"
+    mail["Message-ID"] = f"<reply-{number}@{request.force.slug}.test>"
+    mail.set_content("More figures attached.")
+    mail.add_attachment(b"a,b\n1,2\n", maintype="text", subtype="csv", filename="more.csv")
+    return mail.as_bytes()
 
 
 def queries_for(user, path: str) -> int:

@@ -1,8 +1,9 @@
 """Who gets which status code: every endpoint under /api/v1/ x every method x six callers.
 
 The world (tests/api_world.py) is one unpublished campaign of `owner`, with a request, a
-response, a document, a figure, a release, a reminder and a token, and a published campaign
-with the same. The rules the table follows:
+response, a document, a figure, a release, a reminder, a token, a reply to classify, an
+unmatched message and a failed letter, and a published campaign with a response, a document, a
+figure and a release. The rules the table follows:
 
 - no credentials: 401, except the schema and its docs, which are public, and the reads that
   FOI_PUBLIC_ENDPOINTS names (by default the releases: the list answers 200, empty here, and
@@ -46,6 +47,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import ApiToken
 from accounts.services import token_create
+from correspondence.models import Message
 from requests_app.models import Campaign, FoiRequest, ReminderPreference, RequestEvent
 from responses_app.models import DatasetRelease, Document, Figure, FoiResponse
 from tests.api_world import NOW, documents_in, documents_restore, world_build
@@ -95,6 +97,9 @@ FIGURES_CSV = Upload(
     b"2019-10-01,2020-09-30,child-sexual-offences,WhatsApp,7,instances,\n",
 )
 FOREVER = {"name": "forever", "expires_at": "2099-01-01T00:00:00Z"}
+ASSIGN = {"request": "{pending_request}"}
+DISCARD = {"reason": "Not about any request"}
+CLASSIFY = {"kind": "clarification_requested"}
 OF_THE_CAMPAIGN = "campaign={campaign}"
 OF_PUBLISHED = "campaign={published_campaign}"
 EVERY_READER = (401, 200, 200, 200, 200, 200)
@@ -301,6 +306,48 @@ TABLE = [
     ("/api/v1/documents/{published_document}/", "GET", None, RECORD_READERS),
     ("/api/v1/documents/{published_document}/download/", "GET", None, RECORD_READERS),
     ("/api/v1/figures/{published_figure}/", "GET", None, RECORD_READERS),
+    # Correspondence: a request's mail is seen by whoever sees the request. Unmatched mail is
+    # for staff and the researchers whose team writes to the force it came from (the owner's
+    # campaign has a Kent request; the outsider's team none). The campaign's team and staff
+    # assign, discard and resend; data entry also classifies replies, as it records events.
+    ("/api/v1/requests/{request}/messages/", "GET", None, (401, 404, 200, 404, 200, 200)),
+    ("/api/v1/requests/{request}/messages/", UNSAFE, None, (401, 405, 405, 405, 405, 405)),
+    ("/api/v1/messages/unmatched/", "GET", None, (401, 200, 200, 200, 200, 200)),
+    ("/api/v1/messages/unmatched/", UNSAFE, None, (401, 403, 405, 405, 403, 405)),
+    ("/api/v1/messages/{message}/", "GET", None, (401, 404, 200, 404, 200, 200)),
+    ("/api/v1/messages/{message}/", UNSAFE, None, (401, 403, 405, 405, 403, 405)),
+    ("/api/v1/messages/{unmatched}/assign/", "POST", ASSIGN, (401, 403, 200, 404, 403, 200)),
+    ("/api/v1/messages/{unmatched}/assign/", "GET", None, (401, 405, 405, 405, 405, 405)),
+    (
+        "/api/v1/messages/{unmatched}/assign/",
+        "PUT PATCH DELETE",
+        None,
+        (401, 403, 405, 405, 403, 405),
+    ),
+    ("/api/v1/messages/{unmatched}/discard/", "POST", DISCARD, (401, 403, 200, 404, 403, 200)),
+    ("/api/v1/messages/{unmatched}/discard/", "GET", None, (401, 405, 405, 405, 405, 405)),
+    (
+        "/api/v1/messages/{unmatched}/discard/",
+        "PUT PATCH DELETE",
+        None,
+        (401, 403, 405, 405, 403, 405),
+    ),
+    ("/api/v1/messages/{message}/classify/", "POST", CLASSIFY, (401, 403, 200, 404, 200, 200)),
+    ("/api/v1/messages/{message}/classify/", "GET", None, (401, 405, 405, 405, 405, 405)),
+    (
+        "/api/v1/messages/{message}/classify/",
+        "PUT PATCH DELETE",
+        None,
+        (401, 403, 405, 405, 403, 405),
+    ),
+    ("/api/v1/messages/{failed_letter}/resend/", "POST", None, (401, 403, 201, 404, 403, 201)),
+    ("/api/v1/messages/{failed_letter}/resend/", "GET", None, (401, 405, 405, 405, 405, 405)),
+    (
+        "/api/v1/messages/{failed_letter}/resend/",
+        "PUT PATCH DELETE",
+        None,
+        (401, 403, 405, 405, 403, 405),
+    ),
     # API tokens: everyone signed in manages their own; another's token is a 404, even to staff.
     ("/api/v1/tokens/", "GET", None, (401, 200, 200, 200, 200, 200)),
     ("/api/v1/tokens/", "POST", {"name": "phone"}, (401, 201, 201, 201, 201, 201)),
@@ -374,6 +421,7 @@ def written() -> tuple:
         list(FoiResponse.objects.values_list("outcome", "caveats")),
         list(Figure.objects.values_list("raw", "verified")),
         list(ApiToken.objects.values_list("revoked_at", flat=True)),
+        list(Message.objects.order_by("pk").values_list("state", "request_id", "event_id")),
     )
 
 
