@@ -367,6 +367,7 @@ def test_a_span_changed_in_the_admin_becomes_the_campaigns_one_period(
         "period_end": "2020-09-30",
         "owner": campaign.owner_id,
         "collaborators": [c.pk for c in campaign.collaborators.all()],
+        "chase_after_working_days": 1,
     }
     response = admin_client_for_staff.post(url, form)
     assert response.status_code == 302, response.content[:2000]
