@@ -13,7 +13,7 @@ ROLES = (RESEARCHER, DATA_ENTRY, CONSUMER, ADMIN)
 
 # The admin is the staff's screen; researchers and data entry work in the pages. The admin role's
 # group holds every model permission of these apps, so a member of staff needs no superuser flag.
-ADMIN_APPS = ("auth", "axes", "accounts", "requests_app", "responses_app")
+ADMIN_APPS = ("auth", "axes", "accounts", "requests_app", "responses_app", "correspondence")
 
 
 def has_role(user: AbstractBaseUser | AnonymousUser, role: str) -> bool:

@@ -41,6 +41,9 @@ ADMIN_MODELS = {
     "responses_app.figure",
     "responses_app.figureawaitingverification",
     "responses_app.figuredisagreement",
+    "correspondence.forcecontact",
+    "correspondence.requestmailbox",
+    "correspondence.message",
 }
 # Made by the services or kept by other software, never added by hand in the admin.
 NO_ADD_PAGE = {
@@ -53,6 +56,8 @@ NO_ADD_PAGE = {
     "requests_app.reminder",
     "responses_app.figureawaitingverification",
     "responses_app.figuredisagreement",
+    "correspondence.requestmailbox",  # made when a request is first sent by email
+    "correspondence.message",  # sent or received by the mail services, never typed in
 }
 
 

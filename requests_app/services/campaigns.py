@@ -34,7 +34,17 @@ from requests_app.status import TRANSITIONS, EventKind, Status
 
 Period = tuple[dt.date, dt.date]
 
-CAMPAIGN_FIELDS = ("title", "question", "published", "guernsey_eligibility_confirmed")
+# A campaign's own settings, which its team changes: the question, publishing, Guernsey's
+# eligibility, and the letters' signature and chasers (correspondence).
+CAMPAIGN_FIELDS = (
+    "title",
+    "question",
+    "published",
+    "guernsey_eligibility_confirmed",
+    "requester_name",
+    "chase_by_email",
+    "chase_after_working_days",
+)
 
 
 def campaign_send(
@@ -139,17 +149,12 @@ def campaign_create(
     question: str,
     periods: Sequence[Period],
     collaborators: Iterable[AbstractBaseUser] = (),
-    published: bool = False,
-    guernsey_eligibility_confirmed: bool = False,
+    **settings,
 ) -> Campaign:
-    """A new campaign with the periods its question asks about and its team."""
-    campaign = Campaign(
-        owner=owner,
-        title=title,
-        question=question,
-        published=published,
-        guernsey_eligibility_confirmed=guernsey_eligibility_confirmed,
-    )
+    """A new campaign with the periods its question asks about and its team; `settings` are
+    any other of CAMPAIGN_FIELDS (published, the requester's name, the chasers...)."""
+    _check_settings(settings, "campaign_create")
+    campaign = Campaign(owner=owner, title=title, question=question, **settings)
     return _campaign_save(campaign, user=owner, periods=periods, collaborators=collaborators)
 
 
@@ -163,9 +168,7 @@ def campaign_update(
 ) -> Campaign:
     """Change a campaign's settings (CAMPAIGN_FIELDS), periods or team; every change is kept in
     its history with the user who made it. Periods given replace the campaign's periods."""
-    unknown = set(changes) - set(CAMPAIGN_FIELDS)
-    if unknown:
-        raise TypeError(f"campaign_update cannot change {', '.join(sorted(unknown))}")
+    _check_settings(changes, "campaign_update")
     for name, value in changes.items():
         setattr(campaign, name, value)
     return _campaign_save(campaign, user=user, periods=periods, collaborators=collaborators)
@@ -220,6 +223,12 @@ def campaign_periods_check(periods: Sequence[Period]) -> list[Period]:
                 }
             )
     return ordered
+
+
+def _check_settings(settings: dict, caller: str) -> None:
+    unknown = set(settings) - set(CAMPAIGN_FIELDS)
+    if unknown:
+        raise TypeError(f"{caller} cannot set {', '.join(sorted(unknown))}")
 
 
 def _campaign_save(

@@ -192,10 +192,15 @@ def test_the_request_page_refuses_an_estimate_in_9999_beside_its_field(owner, ke
     before = written()
     response = client.post(
         f"/requests/{kent.pk}/",
-        {"kind": "extension", "on": "2026-02-20", "until": "9999-12-31", "note": ""},
+        {
+            "kind": "extension",
+            "extension-on": "2026-02-20",
+            "extension-until": "9999-12-31",
+            "extension-note": "",
+        },
     )
     assert response.status_code == 400
-    assert response.context["form"].errors == {"until": [f"9999-12-31 {OUT_OF_RANGE}"]}
+    assert response.context["submitted"].errors == {"until": [f"9999-12-31 {OUT_OF_RANGE}"]}
     assert written() == before
 
 

@@ -4,7 +4,8 @@ check), made through the services like the API's world (tests/api_world.py).
 `owner`'s campaign (unpublished; `colleague` on its team) went to Kent, Surrey and Essex on
 18 January 2021. Kent answered on 12 February with figures and a document; Surrey refused under
 s.12 on 10 February, so it may be re-asked; Essex has not answered. The owner's second campaign
-is published and went to Jersey on the same day. Time stands at NOW, as in tests/web/conftest.py.
+is published and went to Jersey on the same day. Each campaign has release 1. Time stands at
+NOW, as in tests/web/conftest.py.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from requests_app.models import Force
 from requests_app.services import campaign_send
 from responses_app import services
 from responses_app.models import OffenceCategory, Platform
+from responses_app.releases import release_create
 from tests.api_world import member
 from tests.factories import CampaignFactory
 
@@ -32,6 +34,8 @@ class PageWorld:
     surrey: int  # refused under s.12: may be re-asked
     essex: int  # awaiting its answer
     jersey: int  # the published campaign's request
+    kent_response: int
+    kent_figure: int
 
     def ids(self) -> dict[str, int]:
         return dict(vars(self))
@@ -54,7 +58,7 @@ def page_world_build() -> PageWorld:
         content=b"platform,count\nInstagram,12\n",
         user=data_entry,
     )
-    services.figure_enter(
+    figure = services.figure_enter(
         response=response,
         period_start=campaign.period_start,
         period_end=campaign.period_end,
@@ -64,7 +68,7 @@ def page_world_build() -> PageWorld:
         raw="12",
         user=data_entry,
         document=document,
-    )
+    ).figure
     services.response_record(
         request=sent["surrey"],
         received_on=dt.date(2021, 2, 10),
@@ -74,6 +78,9 @@ def page_world_build() -> PageWorld:
     )
     published = CampaignFactory(owner=owner, published=True)
     jersey = _send(published, owner, "jersey")["jersey"]
+    # Release 1 of each campaign: the published one's is public, the other a preview for its team.
+    release_create(campaign=published, name="First release", user=owner)
+    release_create(campaign=campaign, name="First release", user=owner)
     return PageWorld(
         campaign=campaign.pk,
         published=published.pk,
@@ -81,6 +88,8 @@ def page_world_build() -> PageWorld:
         surrey=sent["surrey"].pk,
         essex=sent["essex"].pk,
         jersey=jersey.pk,
+        kent_response=response.pk,
+        kent_figure=figure.pk,
     )
 
 

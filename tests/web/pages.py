@@ -37,6 +37,7 @@ ACKNOWLEDGE = {"kind": "acknowledged", "acknowledged-on": "2021-02-01"}
 BULK = {"kind": "acknowledged", "on": "2021-02-01", "requests": "{essex}"}
 BULK_PUBLISHED = {**BULK, "requests": "{jersey}"}
 REASK = {"question": "Instagram only, for October 2019 to March 2020.", "sent_on": "2021-03-01"}
+RELEASE_FILES = ("", "data.csv", "data.json", "datapackage.json")
 SIGN_IN_BODY = {"username": "nobody", "password": "wrong"}
 
 # path, methods, body, outcome for each of CALLERS:
@@ -92,6 +93,38 @@ TABLE = [
     ("/requests/{surrey}/reask/", "GET", None, (200, 200, 404, 403, 404, 200, S)),
     ("/requests/{surrey}/reask/", "POST", REASK, (302, 302, 404, 403, 404, 302, S)),
     ("/requests/{surrey}/reask/", OTHER, None, (405, 405, 405, 405, 405, 405, S)),
+    # Data entry: the pages as each caller opens them. What a POST does to each caller is in
+    # tests/web/entry/test_page_permissions.py (uploads and a world of its own); the check that
+    # every page has its rows reads both tables.
+    ("/entry/", "GET", None, (200, 200, 200, 200, 200, 200, S)),
+    ("/entry/", OTHER, None, (405, 405, 405, 405, 405, 405, S)),
+    ("/requests/{essex}/response/", "GET", None, (200, 200, 404, 200, 404, 200, S)),
+    ("/requests/{essex}/response/", OTHER, None, (405, 405, 405, 405, 405, 405, S)),
+    ("/responses/{kent_response}/", "GET", None, (200, 200, 404, 200, 404, 200, S)),
+    ("/responses/{kent_response}/", OTHER, None, (405, 405, 405, 405, 405, 405, S)),
+    ("/responses/{kent_response}/documents/", "GET " + OTHER, None, (405,) * 6 + (S,)),
+    ("/responses/{kent_response}/import/", "GET", None, (200, 200, 404, 200, 404, 200, S)),
+    ("/responses/{kent_response}/import/", OTHER, None, (405, 405, 405, 405, 405, 405, S)),
+    ("/figures/{kent_figure}/check/", "GET " + OTHER, None, (405,) * 6 + (S,)),
+    # A release's page and files: anyone, when its campaign is published; else whoever sees
+    # the campaign (a preview), and a 404 for the rest, signed in or not. Read-only.
+    *[
+        (f"/campaigns/{{published}}/releases/1/{file}", "GET", None, (200,) * 7)
+        for file in RELEASE_FILES
+    ],
+    *[
+        (
+            f"/campaigns/{{campaign}}/releases/1/{file}",
+            "GET",
+            None,
+            (200, 200, 404, 200, 404, 200, 404),
+        )
+        for file in RELEASE_FILES
+    ],
+    *[
+        (f"/campaigns/{{published}}/releases/1/{file}", "POST " + OTHER, None, (405,) * 7)
+        for file in RELEASE_FILES
+    ],
 ]
 
 
@@ -110,7 +143,8 @@ def pages_shown() -> list[tuple[str, str]]:
     visits. One caller a path is enough: the page is the same template for all of them."""
     shown: dict[str, str] = {}
     for path, methods, _, outcomes in TABLE:
-        if "GET" in methods.split():
+        # The release's data files are downloads, not pages.
+        if "GET" in methods.split() and not path.endswith((".csv", ".json")):
             for caller, outcome in zip(CALLERS, outcomes, strict=True):
                 if outcome == 200:
                     shown.setdefault(path, caller)

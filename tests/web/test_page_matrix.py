@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from requests_app.models import Campaign, CampaignPeriod, FoiRequest, RequestEvent
 from responses_app.models import FoiResponse
 from tests.api_world import documents_in, documents_restore
+from tests.web.entry.test_page_permissions import TABLE as ENTRY_TABLE
 from tests.web.page_world import NOW, page_world_build
 from tests.web.pages import METHODS, SIGN_IN, TABLE, cases
 
@@ -96,10 +97,10 @@ def web_pages(patterns=None, namespace: str = "") -> set[str]:
 
 def test_the_table_has_a_row_for_every_page_and_method():
     pages = web_pages()
-    assert {"home", "campaign-new", "send", "request", "reask"} <= pages
+    assert {"home", "campaign-new", "send", "request", "reask", "to-do", "release"} <= pages
     rows = {
         (resolve(path.format_map(AnyId()).split("?")[0]).url_name, method)
-        for path, methods, _, _ in TABLE
+        for path, methods, _, _ in [*TABLE, *ENTRY_TABLE]
         for method in methods.split()
     }
     missing = sorted((page, m) for page in pages for m in METHODS if (page, m) not in rows)

@@ -12,13 +12,14 @@ from responses_app import selectors, services
 from responses_app.importing.reading import ImportRefused
 from responses_app.importing.shapes import FigureDraft
 from responses_app.models import FoiResponse, OffenceCategory, Platform, PlatformScope
-from web.access import signed_in, to_change_or_refuse
+from web.access import GET_POST, signed_in, to_change_or_refuse
 from web.figure_import import FigureImportForm
 
 PREVIEW_ROWS = 200
 
 
 @signed_in
+@GET_POST
 def figures_import(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     response = to_change_or_refuse(

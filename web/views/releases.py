@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from responses_app.datapackage import DATA_FILE, release_datapackage, release_package_name
 from responses_app.dataset import dataset_rows, json_chunks
@@ -40,6 +41,7 @@ def release_citation(release: DatasetRelease) -> str:
     )
 
 
+@require_safe
 def release_page(request: HttpRequest, campaign: int, number: int) -> HttpResponse:
     release = _release(request, campaign, number)
     summary = release_summary(user=request.user, release=release)
@@ -68,17 +70,20 @@ def _download(body, release: DatasetRelease, extension: str, content_type: str):
     return response
 
 
+@require_safe
 def release_data_csv(request: HttpRequest, campaign: int, number: int) -> HttpResponse:
     release = _release(request, campaign, number)
     return _download(release_csv(release), release, "csv", "text/csv")
 
 
+@require_safe
 def release_data_json(request: HttpRequest, campaign: int, number: int) -> HttpResponse:
     release = _release(request, campaign, number)
     rows = json_chunks(dataset_rows(release.rows.all()))
     return _download(rows, release, "json", "application/json")
 
 
+@require_safe
 def release_datapackage_json(request: HttpRequest, campaign: int, number: int) -> HttpResponse:
     release = _release(request, campaign, number)
     descriptor = release_datapackage(

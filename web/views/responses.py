@@ -21,7 +21,7 @@ from requests_app.selectors import requests_visible_to, requests_writable_by
 from requests_app.status import EventKind, TransitionRefused, next_status
 from responses_app import selectors, services
 from responses_app.models import EXEMPTIONS, Figure, FoiResponse
-from web.access import signed_in, to_change_or_refuse
+from web.access import GET_POST, signed_in, to_change_or_refuse
 from web.response_forms import DocumentForm, FigureCheckForm, ResponseForm, form_errors_from
 
 FIGURES_PER_PAGE = 100
@@ -37,6 +37,7 @@ def response_may_be_recorded(foi_request: FoiRequest) -> bool:
 
 
 @signed_in
+@GET_POST
 def response_new(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     foi_request = to_change_or_refuse(requests_visible_to(user), requests_writable_by(user), pk)
