@@ -504,7 +504,8 @@ def test_of_two_conflicting_events_recorded_at_once_exactly_one_is_written(
         request = request_create(
             campaign=campaign, force=Force.objects.get(slug="kent"), user=owner, sent_on=SENT
         )
-    from requests_app import services
+    # The check the recording service calls, where it calls it from.
+    from requests_app.services import events as services
 
     real_check = services.event_check
     first_has_checked = threading.Event()
