@@ -41,11 +41,17 @@ def grid_campaign_offences(campaign: Campaign) -> QuerySet[OffenceCategory]:
     return OffenceCategory.objects.filter(pk__in=chosen)
 
 
-def grid_offence(campaign: Campaign, slug: str | None) -> OffenceCategory | None:
-    """The offence asked for by slug; else the campaign's first; else the first of the list."""
+def grid_offence(response: FoiResponse, slug: str | None = None) -> OffenceCategory | None:
+    """The offence asked for by slug; else the campaign's first; else that of the response's
+    first figure; else the first of the reference list."""
     if slug:
         return OffenceCategory.objects.filter(slug=slug).first()
-    return grid_campaign_offences(campaign).first() or OffenceCategory.objects.first()
+    first_keyed = Figure.objects.filter(response=response).order_by("pk").values("offence_id")
+    return (
+        grid_campaign_offences(response.request.campaign).first()
+        or OffenceCategory.objects.filter(pk__in=first_keyed[:1]).first()
+        or OffenceCategory.objects.first()
+    )
 
 
 def grid_figures(*, response: FoiResponse, offence: OffenceCategory, unit: str) -> dict:

@@ -41,11 +41,11 @@ def _grid_page(request: HttpRequest, pk: int, *, blind: bool) -> HttpResponse:
         selectors.responses_visible_to(user), selectors.responses_writable_by(user), pk
     )
     campaign = response.request.campaign
-    choice = GridChoiceForm(request.GET, default_offence=grids.grid_offence(campaign, None))
+    choice = GridChoiceForm(request.GET, default_offence=grids.grid_offence(response))
     context = {"response": response, "campaign": campaign, "choice": choice, "blind": blind}
     if not choice.is_valid():
         return render(request, "web/entry/grid.html", context, status=400)
-    offence = grids.grid_offence(campaign, choice.cleaned_data["offence"])
+    offence = grids.grid_offence(response, choice.cleaned_data["offence"])
     unit = choice.cleaned_data["unit"]
     grid = grids.grid_layout(campaign)
     stored = grids.grid_figures(response=response, offence=offence, unit=unit)
