@@ -19,7 +19,7 @@ from responses_app.keying.services import (
 )
 from responses_app.keying.shapes import GridRefused
 from responses_app.models import FoiResponse
-from web.access import GET_POST, signed_in, to_change_or_refuse
+from web.access import GET_POST, posted, signed_in, to_change_or_refuse
 from web.keying_forms import GridChoiceForm, GridKeyingForm
 
 
@@ -51,7 +51,7 @@ def _grid_page(request: HttpRequest, pk: int, *, blind: bool) -> HttpResponse:
     stored = grids.grid_figures(response=response, offence=offence, unit=unit)
     if blind:
         grid_check_second_keyer(stored, user)  # a 403 with its reason
-    form = GridKeyingForm(request.POST or None, response=response, blind=blind)
+    form = GridKeyingForm(posted(request), response=response, blind=blind)
     names = grid.names_by_key()
     shown = {} if blind else {names[k]: f.raw for k, f in stored.items() if k in names}
     context |= {

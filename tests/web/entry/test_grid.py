@@ -298,3 +298,29 @@ def test_the_grid_costs_the_same_queries_however_many_platforms_and_periods(
     assert save(browser_for(data_entry), response, cells).status_code == 302
     assert Figure.objects.count() == 24
     assert queries_of(client, url) == small
+
+
+def test_the_grid_of_another_offence_and_unit_is_chosen_in_the_address(
+    kent_response, browser_for, data_entry
+):
+    client = browser_for(data_entry)
+    url = f"{grid_url(kent_response)}?offence=indecent-image-offences&unit=victims"
+    answer = client.post(url, {"cell-instagram-2019-10-01": "2"})
+    assert answer["Location"] == url
+    figure = Figure.objects.get()
+    assert (figure.offence.slug, figure.unit, figure.raw) == (
+        "indecent-image-offences",
+        "victims",
+        "2",
+    )
+    # The grid of the campaign's offence is another grid: nothing shown there.
+    assert shown_values(client.get(grid_url(kent_response)).content.decode()) == [""] * 10
+
+
+def test_an_unknown_offence_is_a_400_naming_the_choice(kent_response, browser_for, data_entry):
+    answer = browser_for(data_entry).get(f"{grid_url(kent_response)}?offence=burglary")
+    assert answer.status_code == 400
+    assert "Select a valid choice. burglary is not one of the available choices." in (
+        answer.content.decode()
+    )
+    assert 'name="cell-' not in answer.content.decode()
