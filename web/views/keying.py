@@ -64,31 +64,24 @@ def _grid_page(request: HttpRequest, pk: int, *, blind: bool) -> HttpResponse:
         "outside": sum(1 for key in stored if key not in names),
     }
     status = 200
-    if request.method == "POST" and form.is_valid():
-        cells = grid.cells_from(request.POST)
-        shown = {cell.field_name: cell.raw for cell in cells}
-        arguments = {
-            "response": response,
-            "offence": offence,
-            "unit": unit,
-            "cells": cells,
-            "user": user,
-            **form.cleaned_data,
-        }
-        try:
-            if blind:
-                context["verification"] = figures_verify_grid(**arguments)
-                shown = {}
-            else:
-                return _entered(request, response, choice, figures_enter_grid(**arguments))
-        except GridRefused as refused:
-            context["problems"] = refused.problems
+    if request.method == "POST":
+        if not form.is_valid():
             status = 400
-        except ValidationError as refused:
-            form.add_error(None, refused.messages)
-            status = 400
-    elif form.errors:
-        status = 400
+        else:
+            cells = grid.cells_from(request.POST)
+            # What was typed is shown again if the grid is refused, to be put right.
+            shown = {cell.field_name: cell.raw for cell in cells}
+            keyed = {"offence": offence, "unit": unit, "cells": cells, **form.cleaned_data}
+            try:
+                if not blind:
+                    entry = figures_enter_grid(response=response, user=user, **keyed)
+                    return _entered(request, response, choice, entry)
+                context["verification"] = figures_verify_grid(response=response, user=user, **keyed)
+            except GridRefused as refused:
+                context["problems"], status = refused.problems, 400
+            except ValidationError as refused:
+                form.add_error(None, refused.messages)
+                status = 400
     context["periods"] = grid.periods
     context["table"] = _table(grid, shown, context.get("problems", []))
     return render(request, "web/entry/grid.html", context, status=status)
