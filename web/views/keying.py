@@ -18,7 +18,7 @@ from responses_app.keying.services import (
     grid_check_second_keyer,
 )
 from responses_app.keying.shapes import GridRefused
-from responses_app.models import FoiResponse
+from responses_app.models import FoiResponse, Unit
 from web.access import GET_POST, posted, signed_in, to_change_or_refuse
 from web.keying_forms import GridChoiceForm, GridKeyingForm
 
@@ -57,6 +57,7 @@ def _grid_page(request: HttpRequest, pk: int, *, blind: bool) -> HttpResponse:
     context |= {
         "offence": offence,
         "unit": unit,
+        "unit_label": Unit(unit).label,
         "form": form,
         "documents": response.documents.all(),
         "keyed": len(stored),
