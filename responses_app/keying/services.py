@@ -189,8 +189,8 @@ def _emptied(cells: Sequence[GridCell], stored: dict) -> list[CellProblem]:
     return [
         CellProblem(
             cell,
-            f"This cell holds {stored[cell.key].raw}, and a figure is not deleted here: key "
-            "what the answer says (0, 'not held', ...) or correct it on the response's page.",
+            f"This cell holds {stored[cell.key].raw}, and a keyed figure is not deleted here: "
+            "key the value the answer gives (0, 'not held', ...).",
         )
         for cell in cells
         if not cell.raw and cell.key in stored
