@@ -305,11 +305,13 @@ def figure_enter(
     sheet: str = "",
     cell: str = "",
     page: int | None = None,
+    marks: tuple[tuple[str, str], ...] = (),
 ) -> FigureEntry:
     """Key in one figure. If the same cell is already entered by someone else, this is the
     second entry of double-entry verification: the same value confirms it, another value is a
     disagreement kept on the figure until someone corrects it. The same person keying the cell
-    again is a Conflict."""
+    again is a Conflict. `marks` is what the answer's own marks mean, as the value parser takes
+    them (('-', 'zero') where the answer says '-' is nil)."""
     parsed = figure_check(
         response=response,
         period_start=period_start,
@@ -317,6 +319,7 @@ def figure_enter(
         platform=platform,
         platform_scope=platform_scope,
         raw=raw,
+        marks=marks,
     )
     figure = Figure(
         response=response,
@@ -375,17 +378,20 @@ def figure_check(
     platform: Platform | None,
     platform_scope: str,
     raw: object,
+    marks: tuple[tuple[str, str], ...] = (),
 ) -> ParsedValue:
     """The value as parsed, or ValidationError naming the field; forms call it before saving."""
     _check_standing(response, "response")
-    parsed = _parse(raw, response)
+    parsed = _parse(raw, response, marks)
     _check_cell(period_start, period_end, platform, platform_scope)
     return parsed
 
 
-def figure_check_value(*, figure: Figure, raw: object) -> ParsedValue:
+def figure_check_value(
+    *, figure: Figure, raw: object, marks: tuple[tuple[str, str], ...] = ()
+) -> ParsedValue:
     """A corrected value as parsed, or ValidationError on `raw`."""
-    return _parse(raw, figure.response)
+    return _parse(raw, figure.response, marks)
 
 
 def _check_cell(start: dt.date, end: dt.date, platform: Platform | None, scope: str) -> None:
@@ -460,9 +466,10 @@ def _check_document(figure: Figure) -> None:
         raise ValidationError({"document": "The document belongs to another response."})
 
 
-def _parse(raw: object, response: FoiResponse) -> ParsedValue:
+def _parse(raw: object, response: FoiResponse, marks: tuple = ()) -> ParsedValue:
     try:
-        return parse_value(raw, threshold=response.request.force.suppression_threshold)
+        threshold = response.request.force.suppression_threshold
+        return parse_value(raw, threshold=threshold, marks=marks)
     except ValueRejected as rejected:
         raise ValidationError({"raw": str(rejected)}) from rejected
 
@@ -503,12 +510,18 @@ REASON_LENGTH = 100
 
 
 def figure_correct(
-    *, figure: Figure, raw: str, user: AbstractBaseUser, note: str | None = None, reason: str = ""
+    *,
+    figure: Figure,
+    raw: str,
+    user: AbstractBaseUser,
+    note: str | None = None,
+    reason: str = "",
+    marks: tuple[tuple[str, str], ...] = (),
 ) -> Figure:
     """Replace the value. The old one stays in the history with the reason for the change,
     which the next release lists beside the figure; the corrected figure needs a second person
     again, so its verification and any disagreement are cleared."""
-    parsed = figure_check_value(figure=figure, raw=raw)
+    parsed = figure_check_value(figure=figure, raw=raw, marks=marks)
     reason = reason.strip()
     if len(reason) > REASON_LENGTH:
         raise ValidationError(

@@ -3,7 +3,17 @@ from django.urls import path, reverse_lazy
 from django.views.decorators.http import require_GET
 
 from web.access import signed_in
-from web.views import campaigns, entry, figures, imports, releases, requests, responses, sending
+from web.views import (
+    campaigns,
+    entry,
+    figures,
+    imports,
+    keying,
+    releases,
+    requests,
+    responses,
+    sending,
+)
 
 app_name = "web"
 
@@ -62,5 +72,8 @@ urlpatterns = [
     path("responses/<int:pk>/", responses.response_page, name="response"),
     path("responses/<int:pk>/documents/", responses.document_new, name="document-new"),
     path("responses/<int:pk>/import/", imports.figures_import, name="figures-import"),
+    # Keying by hand from an answer the importer cannot read, and the blind second keying.
+    path("responses/<int:pk>/grid/", keying.figures_grid, name="figures-grid"),
+    path("responses/<int:pk>/grid/verify/", keying.figures_grid_verify, name="figures-grid-verify"),
     path("figures/<int:pk>/check/", responses.figure_check, name="figure-check"),
 ]

@@ -140,7 +140,7 @@ def verify(page, screenshot) -> None:
     row = page.locator("table[aria-labelledby='checks-h'] tr", has_text="Northamptonshire Police")
     assert [c.strip() for c in row.locator("td.num").all_inner_texts()] == ["6", "0", "0"]
     screenshot(page, "entry-to-do", full_page=False)
-    row.get_by_role("link", name="Northamptonshire Police").click()
+    row.get_by_role("link", name="Northamptonshire Police", exact=True).click()
     for _ in range(5):
         page.get_by_role("button", name=re.compile(r"^Confirm ")).first.click()
         assert page.get_by_role("status").inner_text().endswith("as entered.")

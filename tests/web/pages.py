@@ -38,6 +38,11 @@ BULK = {"kind": "acknowledged", "on": "2021-02-01", "requests": "{essex}"}
 BULK_PUBLISHED = {**BULK, "requests": "{jersey}"}
 REASK = {"question": "Instagram only, for October 2019 to March 2020.", "sent_on": "2021-03-01"}
 RELEASE_FILES = ("", "data.csv", "data.json", "datapackage.json")
+# The keying grid of Kent's answer (the campaign's one period, starting 1 Oct 2019) as a browser
+# sends it: Instagram as keyed (12) and a new cell; and the blind second keying of Instagram.
+GRID, VERIFY = "/responses/{kent_response}/grid/", "/responses/{kent_response}/grid/verify/"
+KEY_GRID = {"cell-instagram-2019-10-01": "12", "cell-snapchat-2019-10-01": "3"}
+KEY_AGAIN = {"cell-instagram-2019-10-01": "12"}
 SIGN_IN_BODY = {"username": "nobody", "password": "wrong"}
 
 # path, methods, body, outcome for each of CALLERS:
@@ -106,6 +111,14 @@ TABLE = [
     ("/responses/{kent_response}/import/", "GET", None, (200, 200, 404, 200, 404, 200, S)),
     ("/responses/{kent_response}/import/", OTHER, None, (405, 405, 405, 405, 405, 405, S)),
     ("/figures/{kent_figure}/check/", "GET " + OTHER, None, (405,) * 6 + (S,)),
+    # The keying grid: whoever may change the response; its second keying is refused (403) to
+    # whoever keyed any of the grid (data entry keyed Kent's figure).
+    (GRID, "GET", None, (200, 200, 404, 200, 404, 200, S)),
+    (GRID, "POST", KEY_GRID, (302, 302, 404, 302, 404, 302, S)),
+    (GRID, OTHER, None, (405,) * 6 + (S,)),
+    (VERIFY, "GET", None, (200, 200, 404, 403, 404, 200, S)),
+    (VERIFY, "POST", KEY_AGAIN, (200, 200, 404, 403, 404, 200, S)),
+    (VERIFY, OTHER, None, (405,) * 6 + (S,)),
     # A release's page and files: anyone, when its campaign is published; else whoever sees
     # the campaign (a preview), and a 404 for the rest, signed in or not. Read-only.
     *[

@@ -36,7 +36,8 @@ def check_rows(html: str) -> list[tuple[str, ...]]:
 
 def cells(row: str) -> list[str]:
     found = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.S)
-    return [found[0], *found[3:]]  # the campaign's title and the date received are left out
+    # The campaign's title, the date received and the link to the next step are left out.
+    return [found[0], *found[3:6]]
 
 
 def respond(request, outcome: str, user):
