@@ -32,7 +32,7 @@ NEW_CAMPAIGN = {
     "periods-1-end": "",
 }
 NEW_WAVE = {**NEW_CAMPAIGN, "title": "Wave 2"}
-SEND = {"forces": "dorset", "sent_on": "2021-03-01"}
+SEND = {"forces": "dorset", "sent_on": "2021-03-01", "how": "record"}
 ACKNOWLEDGE = {"kind": "acknowledged", "acknowledged-on": "2021-02-01"}
 BULK = {"kind": "acknowledged", "on": "2021-02-01", "requests": "{essex}"}
 BULK_PUBLISHED = {**BULK, "requests": "{jersey}"}

@@ -41,6 +41,7 @@ from web.access import (
 )
 from web.board import board_rows
 from web.forms import (
+    CAMPAIGN_FORM_SETTINGS,
     BoardFilterForm,
     BulkEventForm,
     CampaignForm,
@@ -136,9 +137,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = campaign_to_change(request, pk)
     categories = campaign_categories(campaign)
     initial = {
-        "title": campaign.title,
-        "question": campaign.question,
-        "published": campaign.published,
+        **{name: getattr(campaign, name) for name in CAMPAIGN_FORM_SETTINGS},
         "collaborators": ", ".join(u.username for u in campaign.collaborators.all()),
         "offences": list(categories.offences.all()) if categories else [],
         "platforms": list(categories.platforms.all()) if categories else [],
@@ -173,7 +172,7 @@ def _status(form, periods) -> int:
 
 def _save(request, form: CampaignForm, periods, *, campaign: Campaign | None) -> Campaign | None:
     data = form.cleaned_data
-    fields = {"title": data["title"], "question": data["question"], "published": data["published"]}
+    fields = {name: data[name] for name in CAMPAIGN_FORM_SETTINGS}
     try:
         with transaction.atomic():
             if campaign is None:
