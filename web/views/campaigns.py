@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET
 
+from correspondence.selectors import unmatched_visible_to
 from requests_app.models import Campaign
 from requests_app.selectors import (
     campaign_counts,
@@ -56,7 +57,12 @@ from web.forms import (
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     campaigns = campaigns_with_progress(campaigns_visible_to(request.user), today=today)
-    context = {"campaigns": campaigns, "may_create": may_create_campaigns(request)}
+    context = {
+        "campaigns": campaigns,
+        "may_create": may_create_campaigns(request),
+        # Researchers and staff sort the mail no rule matched (an empty list for the others).
+        "unmatched_count": unmatched_visible_to(request.user).count(),
+    }
     return render(request, "web/home.html", context)
 
 

@@ -18,21 +18,19 @@ from correspondence import selectors
 from correspondence.models import Direction, Message
 from correspondence.services.actions import message_assign, message_classify, message_discard
 from correspondence.services.sending import letter_resend
-from requests_app import roles
 from requests_app.models import FoiRequest
 from requests_app.selectors import campaigns_editable_by
 from requests_app.status import OWED_BY_THE_FORCE
 from web.access import signed_in, to_change_or_refuse
 from web.mail_forms import AssignForm, ClassifyForm, DiscardForm
+from web.templatetags import mail as mail_filters
 from web.views.requests import request_page_render
 
 ROWS = 50
 
 
 def sorts_mail(request: HttpRequest) -> bool:
-    """Researchers and staff sort mail (the API's TEAM)."""
-    user = request.user
-    return roles.has_role(user, roles.RESEARCHER) or roles.has_role(user, roles.ADMIN)
+    return mail_filters.sorts_mail(request.user)
 
 
 def _team_mail(request: HttpRequest) -> QuerySet[Message]:
