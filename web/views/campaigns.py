@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET
 
-from correspondence.selectors import unmatched_visible_to
+from correspondence.selectors import requests_annotate_letters, unmatched_visible_to
 from requests_app.models import Campaign
 from requests_app.selectors import (
     campaign_counts,
@@ -80,9 +80,8 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
         if bulk.is_valid() and _record_for_all(request, bulk):
             return redirect("web:board", pk=campaign.pk)
     filters = BoardFilterForm(request.GET)
-    rows = board_rows(
-        filters.filter(campaign.requests.all(), today), today=today, calendars=working_calendars()
-    )
+    shown = requests_annotate_letters(filters.filter(campaign.requests.all(), today))
+    rows = board_rows(shown, today=today, calendars=working_calendars())
     counts = campaign_counts(campaign, today=today)
     context = {
         "campaign": campaign,
