@@ -37,7 +37,7 @@ def _checked(page: str) -> str:
 
 
 def _text(page: str, element_id: str) -> str:
-    found = re.search(rf'id="{element_id}">(.*?)</', page, re.S).group(1)
+    found = re.search(rf'id="{element_id}"[^>]*>(.*?)</', page, re.S).group(1)
     return html.unescape(re.sub(r"<[^>]+>", "", found)).strip()
 
 
