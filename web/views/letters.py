@@ -87,7 +87,11 @@ def draft_new(request: HttpRequest, pk: int, letter: str) -> HttpResponse:
                 grounds=form.cleaned_data["grounds"],
             )
         except ValidationError as refused:
-            form.add_service_errors(refused)
+            if _allowed(foi_request, letter):
+                form.add_service_errors(refused)
+            else:
+                # The page offers no form for a letter the status machine refuses: say why.
+                messages.error(request, " ".join(refused.messages))
         else:
             messages.success(request, f"Drafted: {draft.get_letter_display()}. Read it, then send.")
             return redirect("web:draft", pk=draft.pk)

@@ -10,12 +10,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from correspondence import selectors
-from correspondence.models import Direction, Message
+from correspondence.models import Direction, Message, State
 from correspondence.services.actions import message_assign, message_classify, message_discard
 from correspondence.services.sending import letter_resend
 from requests_app.models import FoiRequest
@@ -44,6 +44,19 @@ def _message(request: HttpRequest, pk: int, writable: QuerySet[Message]) -> Mess
     return to_change_or_refuse(visible, writable, pk)
 
 
+def _handled_already(request: HttpRequest, pk: int, *states: str) -> HttpResponse | None:
+    """A form sent twice (a double click, a second person): the message was already dealt
+    with, so say so and show where it is now, as the request page does for an event."""
+    message = get_object_or_404(selectors.messages_visible_to(request.user), pk=pk)
+    if message.state in states:
+        return None
+    messages.info(
+        request,
+        f"'{message}' is already {message.get_state_display().lower()}: nothing was written.",
+    )
+    return _back(message) if message.request_id else redirect("web:unmatched")
+
+
 def _request_of(message: Message) -> FoiRequest:
     return FoiRequest.objects.select_related("campaign", "force__contact").get(
         pk=message.request_id
@@ -51,6 +64,8 @@ def _request_of(message: Message) -> FoiRequest:
 
 
 def _back(message: Message) -> HttpResponse:
+    if message.request_id is None:
+        return redirect("web:unmatched")
     url = reverse("web:request", args=[message.request_id])
     return redirect(f"{url}#message-{message.pk}")
 
@@ -58,6 +73,8 @@ def _back(message: Message) -> HttpResponse:
 @signed_in
 @require_POST
 def classify(request: HttpRequest, pk: int) -> HttpResponse:
+    if handled := _handled_already(request, pk, State.TO_CLASSIFY):
+        return handled
     message = _message(request, pk, selectors.messages_writable_by(request.user))
     foi_request = _request_of(message)
     form = ClassifyForm(request.POST, message=message, foi_request=foi_request)
@@ -78,6 +95,8 @@ def classify(request: HttpRequest, pk: int) -> HttpResponse:
 def discard(request: HttpRequest, pk: int) -> HttpResponse:
     if not sorts_mail(request):
         raise PermissionDenied("Only researchers and staff discard mail.")
+    if handled := _handled_already(request, pk, State.UNMATCHED, State.TO_CLASSIFY):
+        return handled
     writable = selectors.unmatched_visible_to(request.user) | _team_mail(request)
     message = _message(request, pk, writable)
     form = DiscardForm(request.POST, message=message)
@@ -88,7 +107,7 @@ def discard(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_service_errors(refused)
         else:
             messages.success(request, f"Discarded '{message}'. It stays on record.")
-            return _back(message) if message.request_id else redirect("web:unmatched")
+            return _back(message)
     if message.request_id:
         return request_page_render(
             request, _request_of(message), mail_forms={message.pk: form}, status=400
@@ -118,6 +137,8 @@ def resend(request: HttpRequest, pk: int) -> HttpResponse:
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     if not sorts_mail(request):
         raise PermissionDenied("Only researchers and staff file unmatched mail.")
+    if handled := _handled_already(request, pk, State.UNMATCHED):
+        return handled
     message = _message(request, pk, selectors.unmatched_visible_to(request.user))
     form = AssignForm(
         request.POST, message=message, requests=selectors.requests_for_filing(request.user)

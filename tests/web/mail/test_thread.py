@@ -336,3 +336,24 @@ def test_the_request_pages_query_count_does_not_grow_with_the_thread(
     filed(corpus.in_charset(token, "windows-1252", "Caf\u00e9 figures", "<cp-1@kent.police.uk>"))
     filed(corpus.in_charset(token, "iso-8859-1", "Na\u00efve figures", "<l1-1@kent.police.uk>"))
     assert queries() == few
+
+
+def test_a_classification_sent_twice_is_recorded_once(browser_for, owner, kent, answer):
+    client = browser_for(owner)
+    body = {f"m{answer.pk}-kind": "acknowledged", f"m{answer.pk}-on": "2026-03-03"}
+    assert client.post(f"/messages/{answer.pk}/classify/", body).status_code == 302
+    before = written()
+    again = client.post(f"/messages/{answer.pk}/classify/", body, follow=True)
+    assert again.redirect_chain == [(f"/requests/{kent.pk}/#message-{answer.pk}", 302)]
+    assert "is already filed: nothing was written." in again.content.decode()
+    assert written() == before
+
+
+def test_a_letter_the_status_machine_refuses_is_explained_and_not_drafted(browser_for, owner, kent):
+    # Kent has not answered: an internal review cannot be asked yet.
+    refused = browser_for(owner).post(
+        f"/requests/{kent.pk}/letters/internal_review/", {"internal_review-grounds": ""}
+    )
+    assert refused.status_code == 400
+    assert 'class="message error"' in refused.content.decode()
+    assert not Message.objects.filter(letter="internal_review").exists()

@@ -152,3 +152,18 @@ def test_the_pages_query_count_does_not_grow_with_the_messages(browser_for, owne
     for number in range(2, 6):
         unmatched_from_kent(number)
     assert queries() == few
+
+
+def test_a_message_assigned_twice_is_filed_once(
+    browser_for, owner, colleague, sent_by_email, stray
+):
+    kent = sent_by_email.requests["kent"]
+    body = {f"a{stray.pk}-request": kent.pk}
+    assert browser_for(owner).post(f"/messages/{stray.pk}/assign/", body).status_code == 302
+    again = browser_for(colleague).post(f"/messages/{stray.pk}/assign/", body, follow=True)
+    assert again.redirect_chain == [(f"/requests/{kent.pk}/#message-{stray.pk}", 302)]
+    assert "is already waiting for a person to classify: nothing was written." in (
+        again.content.decode()
+    )
+    stray.refresh_from_db()
+    assert (stray.request_id, stray.handled_by) == (kent.pk, owner)
