@@ -223,6 +223,7 @@ def measure_queue(owner) -> tuple[int, float, list[float], int]:
 def measure(cast) -> MailFigures:
     storage = Document._meta.get_field("file")
     saved_storage, saved_eager = storage.storage, app.conf.task_always_eager
+    saved_broker = app.conf.broker_url
     with tempfile.TemporaryDirectory() as folder, override_settings(**MAIL):
         # Documents go to a folder of their own; tasks to the in-memory broker, never run.
         storage.storage = FileSystemStorage(location=folder)
@@ -239,6 +240,7 @@ def measure(cast) -> MailFigures:
             forces, queue_median, queue_runs, queue_queries = measure_queue(cast.owner)
         finally:
             storage.storage, app.conf.task_always_eager = saved_storage, saved_eager
+            app.conf.broker_url = saved_broker
             _empty()
     return MailFigures(
         messages,
