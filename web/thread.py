@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django import forms
 
 from correspondence.addresses import force_address
-from correspondence.models import Direction, Message, State
+from correspondence.models import Direction, Letter, Message, State
 from correspondence.selectors import request_thread
 from requests_app.models import FoiRequest
 from web.mail_forms import ClassifyForm, DiscardForm
@@ -44,7 +44,8 @@ def thread_entries(
             if may_send:
                 entry.discard = _form(bound, DiscardForm, message)
         if may_send and message.pk not in resent and _resendable(message):
-            entry.resend_to = message.to_addresses if message.letter == "complaint" else address_now
+            complaint = message.letter == Letter.COMPLAINT
+            entry.resend_to = message.to_addresses if complaint else address_now
             entry.same_address = message.state == State.UNDELIVERED and (
                 entry.resend_to.lower() == message.to_addresses.lower()
             )
