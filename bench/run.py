@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-STEPS = ["aggregates", "sweep", "lists", "export", "import", "http"]
+STEPS = ["aggregates", "sweep", "lists", "export", "import", "http", "mail"]
 
 
 def bench_database_url() -> str:

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import InterfaceError, OperationalError, connection
 from django.test import Client
 
-from bench import aggregates, http, lists, seed, sweep
+from bench import aggregates, http, lists, mail, seed, sweep
 from bench.measure import ServiceUnavailable, in_subprocess
 from bench.report import (
     TARGET_EXPORT_GROWTH,
@@ -168,6 +168,8 @@ class Suite:
             self.steady(self.importer)
         if "http" not in self.skip:
             self.steady(self.throughput)
+        if "mail" not in self.skip:
+            self.mail_figures = self.steady(mail.measure, self.cast)
 
     def lists(self) -> None:
         self.list_rows = []
@@ -259,6 +261,7 @@ class Suite:
         self._export_table()
         self._import_table()
         self._http_table()
+        mail.report(report, getattr(self, "mail_figures", None))
         if write:
             _write(report)
 

@@ -15,12 +15,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.template.loader import render_to_string
 
 from correspondence.addresses import our_reference, reply_address
 from correspondence.models import Letter
 from requests_app.deadlines import FOIA_2000, GUERNSEY_2021, JERSEY_2011
-from requests_app.models import FoiRequest
+from requests_app.models import Campaign, FoiRequest, Force
 from requests_app.status import EventKind, Status
 
 REGULATORS = {
@@ -63,11 +64,12 @@ def letter_render(
     deadline: dt.date | None = None,
     events: list | None = None,
     grounds: str = "",
+    reference: str = "",
 ) -> RenderedLetter:
     """The subject and body of one letter about `request` (with its force and campaign
     selected). `events` is the request's log, oldest first, for the letters that recount it."""
     campaign, force = request.campaign, request.force
-    reference = our_reference(request.pk)
+    reference = reference or our_reference(request.pk)
     context = {
         "request": request,
         "campaign": campaign,
@@ -89,6 +91,14 @@ def letter_render(
     # A plain str: the template's output is text, never marked safe for HTML.
     body = str(render_to_string(f"correspondence/letters/{letter}.txt", context)).strip() + "\n"
     return RenderedLetter(subject=_subject(letter, campaign.title, reference), body=body)
+
+
+def letter_preview(campaign: Campaign, force: Force, letter: str) -> RenderedLetter:
+    """The letter `force` would get, before its request exists: the reply address and our
+    reference show where each request's own will go ("{token}", "FT-number")."""
+    request = FoiRequest(campaign=campaign, force=force)
+    reference = f"{settings.MAIL_REFERENCE_PREFIX}-number"
+    return letter_render(request, letter, token="{token}", reference=reference)
 
 
 def _subject(letter: str, title: str, reference: str) -> str:

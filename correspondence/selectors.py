@@ -94,6 +94,21 @@ def requests_annotate_delivery(requests: QuerySet[FoiRequest]) -> QuerySet[FoiRe
     )
 
 
+def requests_annotate_letters(requests: QuerySet[FoiRequest]) -> QuerySet[FoiRequest]:
+    """The board's marks, in the same query: the delivery annotations above, and the state
+    and kind of each request's latest letter sent by email (`letter_state`, `letter_kind`;
+    null when none was). Drafts are not letters yet."""
+    latest = (
+        Message.objects.filter(request=OuterRef("pk"), direction=Direction.OUT)
+        .exclude(state=State.DRAFT)
+        .order_by("-created_at", "-id")
+    )
+    return requests_annotate_delivery(requests).annotate(
+        letter_state=Subquery(latest.values("state")[:1]),
+        letter_kind=Subquery(latest.values("letter")[:1]),
+    )
+
+
 def requests_undelivered(requests: QuerySet[FoiRequest]) -> QuerySet[FoiRequest]:
     """The requests whose last letter the force's mail server returned, with the reason."""
     return requests_annotate_delivery(requests).filter(mailbox__undelivered_at__isnull=False)

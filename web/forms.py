@@ -182,6 +182,17 @@ class BasePeriodFormSet(forms.BaseFormSet):
 PeriodFormSet = forms.formset_factory(PeriodForm, formset=BasePeriodFormSet, extra=2)
 
 
+# The campaign's own settings the form edits, passed to campaign_create / campaign_update as is.
+CAMPAIGN_FORM_SETTINGS = (
+    "title",
+    "question",
+    "published",
+    "requester_name",
+    "chase_by_email",
+    "chase_after_working_days",
+)
+
+
 class CampaignForm(forms.Form):
     title = forms.CharField(max_length=200)
     question = forms.CharField(
@@ -209,6 +220,31 @@ class CampaignForm(forms.Form):
     published = forms.BooleanField(
         required=False, help_text="Published campaigns can be read by API consumers."
     )
+    # FOIA s.8(1)(b): the letters state the requester's name and an address for
+    # correspondence, which by email is each request's own reply address.
+    requester_name = forms.CharField(
+        label="Requester's name",
+        max_length=200,
+        required=False,
+        help_text="The real name that signs the letters the tracker sends by email (FOIA s.8). "
+        "The address for correspondence is each request's own reply address.",
+    )
+    chase_by_email = forms.BooleanField(
+        label="Chase overdue answers by email",
+        required=False,
+        help_text="A polite chaser to the force once an answer is overdue, once per deadline.",
+    )
+    chase_after_working_days = forms.IntegerField(
+        label="Chase after how many working days",
+        min_value=1,
+        max_value=60,
+        initial=1,
+        required=False,
+        help_text="Working days after the deadline before the chaser goes out (1 if blank).",
+    )
+
+    def clean_chase_after_working_days(self) -> int:
+        return self.cleaned_data["chase_after_working_days"] or 1
 
 
 class WaveForm(forms.Form):
@@ -240,17 +276,43 @@ class ForcePickForm(forms.Form):
         )
 
 
+BY_EMAIL, RECORD_ONLY = "email", "record"
+
+
 class SendForm(forms.Form):
     forces = forms.ModelMultipleChoiceField(
-        queryset=Force.objects.all(),
+        # With each force's contact: the page shows where every letter would go.
+        queryset=Force.objects.select_related("contact"),
         to_field_name="slug",
         error_messages={"required": "Choose at least one force to send the request to."},
     )
-    sent_on = forms.DateField(label="Date sent", widget=DateInput)
+    how = forms.ChoiceField(
+        label="How the letters go",
+        choices=[
+            (BY_EMAIL, "Send by email from the tracker"),
+            (RECORD_ONLY, "I sent them myself (record only)"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the tracker sends the letters by email."},
+    )
+    sent_on = forms.DateField(
+        label="Date sent",
+        widget=DateInput,
+        required=False,
+        help_text="When you sent them yourself. By email, the date is the day the force's mail "
+        "server accepts each letter.",
+    )
     guernsey_eligible = forms.BooleanField(
         label="I confirm that the requester lives in the Bailiwick of Guernsey",
         required=False,
     )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        missing = not data.get("sent_on") and "sent_on" not in self.errors
+        if data.get("how") == RECORD_ONLY and missing:
+            self.add_error("sent_on", "Give the date you sent the requests.")
+        return data
 
 
 class ReaskForm(forms.Form):

@@ -9,6 +9,8 @@ from web.views import (
     figures,
     imports,
     keying,
+    letters,
+    mail,
     releases,
     requests,
     responses,
@@ -44,6 +46,14 @@ urlpatterns = [
     path("campaigns/<int:pk>/figures/", signed_in(require_GET(figures.figures)), name="figures"),
     path("requests/<int:pk>/", requests.request_page, name="request"),
     path("requests/<int:pk>/reask/", requests.reask, name="reask"),
+    # Correspondence: a request's letters and the forces' replies, and mail no rule matched.
+    path("requests/<int:pk>/letters/<slug:letter>/", letters.draft_new, name="draft-new"),
+    path("messages/<int:pk>/draft/", letters.draft_page, name="draft"),
+    path("messages/<int:pk>/classify/", mail.classify, name="message-classify"),
+    path("messages/<int:pk>/discard/", mail.discard, name="message-discard"),
+    path("messages/<int:pk>/resend/", mail.resend, name="message-resend"),
+    path("messages/<int:pk>/assign/", mail.assign, name="message-assign"),
+    path("mail/unmatched/", mail.unmatched, name="unmatched"),
     # A release's page and files: public when its campaign is published; the address is the
     # one its citation gives, so it never changes.
     path(

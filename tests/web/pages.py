@@ -32,11 +32,22 @@ NEW_CAMPAIGN = {
     "periods-1-end": "",
 }
 NEW_WAVE = {**NEW_CAMPAIGN, "title": "Wave 2"}
-SEND = {"forces": "dorset", "sent_on": "2021-03-01"}
+SEND = {"forces": "dorset", "sent_on": "2021-03-01", "how": "record"}
 ACKNOWLEDGE = {"kind": "acknowledged", "acknowledged-on": "2021-02-01"}
 BULK = {"kind": "acknowledged", "on": "2021-02-01", "requests": "{essex}"}
 BULK_PUBLISHED = {**BULK, "requests": "{jersey}"}
 REASK = {"question": "Instagram only, for October 2019 to March 2020.", "sent_on": "2021-03-01"}
+ASSIGN = {"a{unmatched}-request": "{essex}"}
+DISCARD_UNMATCHED = {"d{unmatched}-reason": "A newsletter"}
+DISCARD_REPLY = {"d{essex_reply}-reason": "Sent to us by mistake"}
+CLASSIFY = {"m{essex_reply}-kind": "acknowledged", "m{essex_reply}-on": "2021-03-01"}
+DRAFT_NEW = {"internal_review-grounds": "Section 12 was applied without advice (s.16)."}
+DRAFT_SAVE = {
+    "to": "foi@surrey.pnn.police.uk",
+    "subject": "Internal review",
+    "body": "Please review the answer.",
+    "action": "save",
+}
 RELEASE_FILES = ("", "data.csv", "data.json", "datapackage.json")
 # The keying grid of Kent's answer (the campaign's one period, starting 1 Oct 2019) as a browser
 # sends it: Instagram as keyed (12) and a new cell; and the blind second keying of Instagram.
@@ -98,6 +109,36 @@ TABLE = [
     ("/requests/{surrey}/reask/", "GET", None, (200, 200, 404, 403, 404, 200, S)),
     ("/requests/{surrey}/reask/", "POST", REASK, (302, 302, 404, 403, 404, 302, S)),
     ("/requests/{surrey}/reask/", OTHER, None, (405, 405, 405, 405, 405, 405, S)),
+    # Correspondence. Unmatched mail is sorted by researchers and staff: an outsider sees only
+    # mail from the forces their team writes to (none here), so the message is a 404 to them.
+    ("/mail/unmatched/", "GET", None, (200, 200, 200, 403, 403, 200, S)),
+    ("/mail/unmatched/", "POST " + OTHER, None, (405, 405, 405, 405, 405, 405, S)),
+    ("/messages/{unmatched}/assign/", "POST", ASSIGN, (302, 302, 404, 403, 403, 302, S)),
+    ("/messages/{unmatched}/assign/", "GET " + OTHER, None, (405,) * 6 + (S,)),
+    (
+        "/messages/{unmatched}/discard/",
+        "POST",
+        DISCARD_UNMATCHED,
+        (302, 302, 404, 403, 403, 302, S),
+    ),
+    ("/messages/{essex_reply}/discard/", "POST", DISCARD_REPLY, (302, 302, 404, 403, 403, 302, S)),
+    ("/messages/{essex_reply}/discard/", "GET " + OTHER, None, (405,) * 6 + (S,)),
+    # A reply is classified by whoever may record its request's events (data entry too).
+    ("/messages/{essex_reply}/classify/", "POST", CLASSIFY, (302, 302, 404, 302, 404, 302, S)),
+    ("/messages/{essex_reply}/classify/", "GET " + OTHER, None, (405,) * 6 + (S,)),
+    # Letters are the campaign team's: resending one, drafting and sending a review request.
+    ("/messages/{gwent_letter}/resend/", "POST", None, (302, 302, 404, 403, 404, 302, S)),
+    ("/messages/{gwent_letter}/resend/", "GET " + OTHER, None, (405,) * 6 + (S,)),
+    (
+        "/requests/{surrey}/letters/internal_review/",
+        "POST",
+        DRAFT_NEW,
+        (302, 302, 404, 403, 404, 302, S),
+    ),
+    ("/requests/{surrey}/letters/internal_review/", "GET " + OTHER, None, (405,) * 6 + (S,)),
+    ("/messages/{surrey_draft}/draft/", "GET", None, (200, 200, 404, 403, 404, 200, S)),
+    ("/messages/{surrey_draft}/draft/", "POST", DRAFT_SAVE, (302, 302, 404, 403, 404, 302, S)),
+    ("/messages/{surrey_draft}/draft/", OTHER, None, (405, 405, 405, 405, 405, 405, S)),
     # Data entry: the pages as each caller opens them. What a POST does to each caller is in
     # tests/web/entry/test_page_permissions.py (uploads and a world of its own); the check that
     # every page has its rows reads both tables.

@@ -41,7 +41,8 @@ def filled(value, ids: dict[str, int]):
     if isinstance(value, str):
         return value.format(**ids)
     if isinstance(value, dict):
-        return {key: filled(item, ids) for key, item in value.items()}
+        # Keys too: a form prefixed with its message names its fields after it (`m{id}-kind`).
+        return {key.format(**ids): filled(item, ids) for key, item in value.items()}
     return value
 
 

@@ -119,7 +119,8 @@ def test_the_confirmation_shows_the_forces_and_the_date_before_anything_is_writt
 
 def _send(client, campaign, *slugs, **extra):
     return client.post(
-        f"/campaigns/{campaign.pk}/send/", {"forces": list(slugs), "sent_on": "2021-03-01", **extra}
+        f"/campaigns/{campaign.pk}/send/",
+        {"forces": list(slugs), "sent_on": "2021-03-01", "how": "record", **extra},
     )
 
 
@@ -166,7 +167,8 @@ def test_guernsey_needs_the_requesters_eligibility_confirmed(browser_for, owner,
 
 def test_a_date_sent_in_the_future_is_refused_beside_its_field(browser_for, owner, campaign):
     response = browser_for(owner).post(
-        f"/campaigns/{campaign.pk}/send/", {"forces": ["gwent"], "sent_on": "2021-03-02"}
+        f"/campaigns/{campaign.pk}/send/",
+        {"forces": ["gwent"], "sent_on": "2021-03-02", "how": "record"},
     )
     assert response.status_code == 400
     assert re.search(

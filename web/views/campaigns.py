@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET
 
+from correspondence.selectors import requests_annotate_letters, unmatched_visible_to
 from requests_app.models import Campaign
 from requests_app.selectors import (
     campaign_counts,
@@ -41,6 +42,7 @@ from web.access import (
 )
 from web.board import board_rows
 from web.forms import (
+    CAMPAIGN_FORM_SETTINGS,
     BoardFilterForm,
     BulkEventForm,
     CampaignForm,
@@ -55,7 +57,12 @@ from web.forms import (
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     campaigns = campaigns_with_progress(campaigns_visible_to(request.user), today=today)
-    context = {"campaigns": campaigns, "may_create": may_create_campaigns(request)}
+    context = {
+        "campaigns": campaigns,
+        "may_create": may_create_campaigns(request),
+        # Researchers and staff sort the mail no rule matched (an empty list for the others).
+        "unmatched_count": unmatched_visible_to(request.user).count(),
+    }
     return render(request, "web/home.html", context)
 
 
@@ -73,9 +80,8 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
         if bulk.is_valid() and _record_for_all(request, bulk):
             return redirect("web:board", pk=campaign.pk)
     filters = BoardFilterForm(request.GET)
-    rows = board_rows(
-        filters.filter(campaign.requests.all(), today), today=today, calendars=working_calendars()
-    )
+    shown = requests_annotate_letters(filters.filter(campaign.requests.all(), today))
+    rows = board_rows(shown, today=today, calendars=working_calendars())
     counts = campaign_counts(campaign, today=today)
     context = {
         "campaign": campaign,
@@ -136,9 +142,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = campaign_to_change(request, pk)
     categories = campaign_categories(campaign)
     initial = {
-        "title": campaign.title,
-        "question": campaign.question,
-        "published": campaign.published,
+        **{name: getattr(campaign, name) for name in CAMPAIGN_FORM_SETTINGS},
         "collaborators": ", ".join(u.username for u in campaign.collaborators.all()),
         "offences": list(categories.offences.all()) if categories else [],
         "platforms": list(categories.platforms.all()) if categories else [],
@@ -173,7 +177,7 @@ def _status(form, periods) -> int:
 
 def _save(request, form: CampaignForm, periods, *, campaign: Campaign | None) -> Campaign | None:
     data = form.cleaned_data
-    fields = {"title": data["title"], "question": data["question"], "published": data["published"]}
+    fields = {name: data[name] for name in CAMPAIGN_FORM_SETTINGS}
     try:
         with transaction.atomic():
             if campaign is None:

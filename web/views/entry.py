@@ -1,5 +1,6 @@
-"""Data entry's to-do page: answers whose figures are still to be entered, and figures waiting
-for a second person, across the campaigns the user may edit. Each list is one query (and one
+"""Data entry's to-do page: answers whose figures are still to be entered, replies by email
+whose spreadsheets no figure was entered from yet, and figures waiting for a second person,
+across the campaigns the user may edit. Each list is one query (and one
 count) however many rows there are; it shows the oldest first, so work done drops off the top."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from correspondence.selectors import requests_with_spreadsheets_to_enter
 from responses_app import selectors
 from web.access import signed_in
 
@@ -23,7 +25,10 @@ def to_do(request: HttpRequest) -> HttpResponse:
     work = selectors.figure_work_by_response(selectors.figures_writable_by(user), user=user)
     work_rows = list(work[:ROWS])
     responses = writable.in_bulk([row["response"] for row in work_rows])
+    sheets = requests_with_spreadsheets_to_enter(user).select_related("force", "campaign")
     context = {
+        "sheets": sheets[:ROWS],
+        "sheets_count": sheets.count(),
         "awaiting": awaiting[:ROWS],
         "awaiting_count": awaiting.count(),
         "checks": [

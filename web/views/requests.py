@@ -3,10 +3,9 @@ event the status machine allows now, and re-asking the force a narrowed question
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -32,6 +31,8 @@ from web.access import (
     signed_in,
 )
 from web.forms import NOT_ON_THE_PAGE, EventForm, ReaskForm
+from web.thread import thread_entries
+from web.views.letters import letters_to_draft
 from web.views.responses import response_may_be_recorded
 
 
@@ -42,36 +43,63 @@ def request_page(request: HttpRequest, pk: int) -> HttpResponse:
     writable = may_record_events(request, foi_request)
     if request.method == "POST" and not writable:
         raise PermissionDenied("Your role does not allow changes to this request.")
-    today = timezone.localdate()
-    calendar = working_calendar(foi_request.force.regime)
-    forms = _event_forms(request, foi_request, today, calendar) if writable else []
+    forms = _event_forms(request, foi_request) if writable else []
     submitted = next((form for form in forms if form.is_bound), None)
     if submitted is not None and submitted.is_valid() and _record(request, foi_request, submitted):
         return redirect("web:request", pk=foi_request.pk)
     if request.method == "POST" and submitted is None:
         messages.error(request, "That event cannot be recorded now: choose one of those below.")
+    status = 400 if request.method == "POST" else 200
+    return request_page_render(
+        request, foi_request, event_forms=forms, submitted=submitted, status=status
+    )
+
+
+def request_page_render(
+    request: HttpRequest,
+    foi_request: FoiRequest,
+    *,
+    event_forms: list[EventForm] | None = None,
+    submitted: EventForm | None = None,
+    mail_forms: dict[int, Form] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The page, with the forms given (bound, showing their errors) in place of fresh ones:
+    the correspondence's actions post elsewhere and show their errors here."""
+    writable = may_record_events(request, foi_request)
+    may_change = may_change_campaign(request, foi_request.campaign)
+    if event_forms is None:
+        event_forms = _event_forms(request, foi_request) if writable else []
     responses = list(request_responses(foi_request))
     re_ask = request_re_ask(foi_request)
+    today = timezone.localdate()
     context = {
         "foi_request": foi_request,
         "campaign": foi_request.campaign,
-        "forms": forms,
+        "forms": event_forms,
         "submitted": submitted,
         "timeline": request_timeline(foi_request),
         "responses": responses,
         "response_allowed": writable and response_may_be_recorded(foi_request),
         "overdue": foi_request.is_overdue(today),
-        "working_days_left": foi_request.working_days_left(today, calendar),
+        "working_days_left": foi_request.working_days_left(
+            today, working_calendar(foi_request.force.regime)
+        ),
         "re_ask": re_ask,
         "may_reask": re_ask is None and _may_reask(request, foi_request, responses),
-        "may_change": may_change_campaign(request, foi_request.campaign),
+        "may_change": may_change,
+        "thread": thread_entries(
+            foi_request, may_classify=writable, may_send=may_change, bound=mail_forms
+        ),
+        "drafts": letters_to_draft(foi_request, mail_forms) if may_change else [],
     }
-    refused = request.method == "POST"
-    return render(request, "web/request.html", context, status=400 if refused else 200)
+    return render(request, "web/request.html", context, status=status)
 
 
-def _event_forms(request: HttpRequest, foi_request: FoiRequest, today: dt.date, calendar):
+def _event_forms(request: HttpRequest, foi_request: FoiRequest) -> list[EventForm]:
     """A form for each kind the status machine allows now (the one posted is bound)."""
+    today = timezone.localdate()
+    calendar = working_calendar(foi_request.force.regime)
     posted_kind = request.POST.get("kind") if request.method == "POST" else None
     ceiling = extension_ceiling(foi_request, on=today, calendar=calendar)
     return [
