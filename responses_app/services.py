@@ -413,6 +413,11 @@ def _check_standing(response: FoiResponse | None, field: str) -> None:
         )
 
 
+def response_check_standing(response: FoiResponse) -> None:
+    """ValidationError if figures may not be added to the response (it was withdrawn)."""
+    _check_standing(response, "response")
+
+
 def response_withdraw(*, response: FoiResponse, reason: str, user: AbstractBaseUser) -> FoiResponse:
     """Withdraw a response recorded in error or taken back by the force. Nothing is deleted: the
     response keeps its documents and figures (out of the live dataset from now on) and records

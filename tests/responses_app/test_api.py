@@ -208,7 +208,7 @@ def test_it_attaches_documents_checked_from_their_bytes(client_for, data_entry, 
     )
     assert refused.status_code == 400
     assert refused.json()["errors"] == [
-        {"field": "file", "message": "This file is not a PDF, XLSX, XLS, CSV or DOCX file."}
+        {"field": "file", "message": "This file is not a PDF, XLSX, XLS, ODS, CSV, TXT or DOCX file."}
     ]
     listed = client.get(f"/api/v1/responses/{response.pk}/documents/").json()
     assert [d["original_name"] for d in listed] == ["reply.pdf"]

@@ -48,7 +48,7 @@ def test_a_refused_document_takes_back_the_response_and_the_files_already_writte
     sent_request, data_entry, document_files
 ):
     """The letter is stored first; the second file is refused; the letter's file goes too."""
-    with pytest.raises(ValidationError, match="not a PDF, XLSX, XLS, CSV or DOCX file"):
+    with pytest.raises(ValidationError, match="not a PDF, XLSX, XLS, ODS, CSV, TXT or DOCX file"):
         services.response_record_with_documents(
             request=sent_request,
             received_on=RECEIVED_ON,
