@@ -162,6 +162,25 @@ def test_a_refused_import_leaves_no_file(campaign, response, data_entry, documen
     assert not document_files.exists() or not any(document_files.iterdir())
 
 
+def test_an_attached_document_is_kept_when_its_import_is_refused(
+    campaign, response, data_entry, document_files, enter
+):
+    periods_set(campaign, CAMPAIGN_PERIODS)
+    enter("12")
+    content = builders.xlsx({"Sheet1": [HEADINGS, ["Instagram", 12, 7]]})
+    document = services.document_attach(
+        response=response, name="a.xlsx", content=content, user=data_entry
+    )
+    with pytest.raises(ReadingNotReady):
+        answer_import(
+            response=response, content=content, name="a.xlsx", user=data_entry, hints=CSO,
+            document=document,
+        )  # fmt: skip
+    assert list(Document.objects.all()) == [document]
+    assert len(list(document_files.rglob("*.xlsx"))) == 1
+    assert Figure.objects.count() == 1
+
+
 def test_an_unreadable_file_is_refused_naming_what_is_wrong(response, data_entry):
     with pytest.raises(AnswerRefused):
         answer_import(response=response, content=b"\x00\x01junk", name="a.csv", user=data_entry)

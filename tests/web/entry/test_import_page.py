@@ -17,6 +17,7 @@ Six cells, so six figures: Instagram 14 and 1..4 (suppressed, Kent's threshold 5
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 import pytest
@@ -71,7 +72,9 @@ def two_half_years(campaign):
     )
 
 
+@functools.cache
 def answer_file() -> bytes:
+    # Built once: a workbook saved twice differs in its timestamps, so in its SHA-256.
     return xlsx_bytes(WIDE)
 
 
