@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from core.dates import date_out_of_range
 from responses_app import documents, selectors, services
@@ -132,15 +132,22 @@ def answer_import(
     if not reading.ready:
         raise ReadingNotReady(reading)
     drafts = _drafts(reading)
-    with documents.files_removed_on_rollback(), transaction.atomic():
-        if document is None:
-            document = response.documents.filter(sha256=reading.sha256).first()
-        if document is None:
-            document = services.document_attach(
-                response=response, name=name, content=content, user=user
-            )
-        created = figures_store(drafts, response=response, document=document, user=user)
-        label_aliases_keep(hints=hints, vocabulary=vocabulary)
+    try:
+        with documents.files_removed_on_rollback(), transaction.atomic():
+            if document is None:
+                document = response.documents.filter(sha256=reading.sha256).first()
+            if document is None:
+                document = services.document_attach(
+                    response=response, name=name, content=content, user=user
+                )
+            created = figures_store(drafts, response=response, document=document, user=user)
+            label_aliases_keep(hints=hints, vocabulary=vocabulary)
+    except IntegrityError as clash:
+        # A figure keyed (or an alias added) between the reading and the write: the unique
+        # constraints refuse it, the transaction took everything back, and the file reads
+        # differently now.
+        again = _read(response, content, name, hints)[0]
+        raise ReadingNotReady(again, changed=True) from clash
     return AnswerImport(reading=reading, created=created, document=document)
 
 

@@ -7,9 +7,12 @@ what its preview showed."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from requests_app.models import CampaignPeriod, Force
 from requests_app.services import request_create
+from responses_app import answer_import as answer_import_module
 from responses_app import services
 from responses_app.answer_import import ReadingNotReady, answer_import, answer_read
 from responses_app.importing.outcome import AnswerRefused, Hints
@@ -160,6 +163,31 @@ def test_a_refused_import_leaves_no_file(campaign, response, data_entry, documen
     assert "already has this figure" in problem.message
     assert Figure.objects.count() == 1 and not Document.objects.exists()
     assert not document_files.exists() or not any(document_files.iterdir())
+
+
+def test_a_figure_keyed_between_the_reading_and_the_write_refuses_the_whole_import(
+    campaign, response, data_entry, document_files, enter, monkeypatch
+):
+    """The check before writing is bypassed, as when another clerk keys Instagram's first
+    half-year in between: the database's unique cell refuses it, nothing is kept, and the new
+    reading names the cell."""
+    periods_set(campaign, CAMPAIGN_PERIODS)
+    content = builders.xlsx({"Sheet1": [HEADINGS, ["Instagram", 12, 7]]})
+    enter("12")
+    checked = answer_import_module._storing_problems
+    calls = []
+
+    def first_unchecked(response, reading):
+        calls.append(reading)
+        return [] if len(calls) == 1 else checked(response, reading)
+
+    monkeypatch.setattr(answer_import_module, "_storing_problems", first_unchecked)
+    with pytest.raises(ReadingNotReady) as refused:
+        answer_import(response=response, content=content, name="a.xlsx", user=data_entry, hints=CSO)
+    assert refused.value.changed
+    assert [p.cells for p in refused.value.reading.problems] == [("B2",)]
+    assert Figure.objects.count() == 1 and not Document.objects.exists()
+    assert not document_files.exists() or not any(document_files.rglob("*.xlsx"))
 
 
 def test_an_attached_document_is_kept_when_its_import_is_refused(
@@ -313,3 +341,25 @@ def test_an_offence_decision_becomes_an_offence_alias(campaign, response, data_e
     alias = OffenceAlias.objects.get(name="sexual comms with child")
     assert alias.offence.home_office_code == "71/17"
     assert terms(reading_vocabulary()) != terms(VOCABULARY)
+
+
+def test_a_reading_makes_as_many_queries_for_twenty_platforms_as_for_two(
+    campaign, response, django_assert_num_queries
+):
+    """The lists, aliases, campaign defaults and the response's figures are each one query,
+    whatever the number of rows: count a 2-row table's reading, then a 20-row table's."""
+    periods_set(campaign, CAMPAIGN_PERIODS)
+    platforms = [t.name for t in VOCABULARY.platforms][:20]
+
+    def content(rows: int) -> bytes:
+        body = [[name, 3, 4] for name in platforms[:rows]]
+        return builders.xlsx({"Sheet1": [HEADINGS, *body]})
+
+    small, large = content(2), content(20)
+    # The response's request and force are loaded once, then cached on the response.
+    answer_read(response=response, content=small, name="a.xlsx", hints=CSO)
+    with CaptureQueriesContext(connection) as counted:
+        answer_read(response=response, content=small, name="a.xlsx", hints=CSO)
+    with django_assert_num_queries(len(counted)):
+        reading = answer_read(response=response, content=large, name="a.xlsx", hints=CSO)
+    assert len(reading.figures) == 40
