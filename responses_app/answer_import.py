@@ -33,7 +33,7 @@ from responses_app.importing.labels import (
     LabelMatcher,
     Vocabulary,
 )
-from responses_app.importing.outcome import Hints, Problem, Reading
+from responses_app.importing.outcome import SCANNED, Hints, Problem, Reading
 from responses_app.importing.shapes import FigureDraft
 from responses_app.importing.storing import figures_store
 from responses_app.models import (
@@ -64,6 +64,8 @@ class ReadingNotReady(Exception):
                 "The file now reads differently from the preview you confirmed (the reference "
                 "lists, the response's figures or a decision changed): preview it again."
             )
+        elif reading.outcome == SCANNED:
+            message = "The file is a scan with no text to read: key its figures by hand."
         elif reading.problems:
             message = "The file cannot be imported as it reads: see the problems."
         else:

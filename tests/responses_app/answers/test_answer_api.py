@@ -12,8 +12,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from responses_app.models import Document, Figure
 from tests.responses_app.answers import builders, corpus
-from tests.responses_app.answers.corpus import HEADINGS
-from tests.responses_app.answers.test_answer_import import CAMPAIGN_PERIODS, periods_set
+from tests.responses_app.answers.corpus import HEADINGS, Case
+from tests.responses_app.answers.test_answer_import import (
+    CAMPAIGN_PERIODS,
+    lists_as_in,
+    periods_set,
+    stored,
+)
+from tests.responses_app.answers.test_corpus import CASES, by_cell
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +139,33 @@ def test_an_unreadable_file_is_a_400_and_leaves_nothing(post):
     assert answer.status_code == 400
     assert answer.json()["problems"]
     assert not Document.objects.exists()
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_each_answer_of_the_corpus_imports_through_the_api_or_is_refused_saying_what_to_decide(
+    case: Case, post, response, campaign
+):
+    periods_set(campaign, case.periods)
+    lists_as_in(case.vocabulary)
+    content = case.build()
+    fields = {"offence": case.offence} if case.offence else {}
+    if case.questions or case.outcome != "read":
+        undecided = post(content, case.filename, **fields)
+        assert undecided.status_code == 400
+        assert [q["key"] for q in undecided.json()["questions"]] == case.questions
+        if case.outcome == "scanned":
+            assert undecided.json()["detail"] == (
+                "The file is a scan with no text to read: key its figures by hand."
+            )
+        for question in undecided.json()["questions"]:
+            assert question["sheet"] and question["cells"] and question["text"]
+        assert not Figure.objects.exists() and not Document.objects.exists()
+        if not case.decisions:
+            return
+        fields["decisions"] = case.decisions
+    preview = post(content, case.filename, dry_run="true", **fields).json()
+    assert preview["ready"], preview["questions"] or preview["problems"]
+    done = post(content, case.filename, digest=preview["digest"], **fields)
+    assert done.status_code == 201, done.json()
+    assert stored(response) == by_cell(case.decided if case.decisions else case.figures)
+    assert done.json()["created"] == len(preview["figures"])
