@@ -33,7 +33,7 @@ from responses_app.importing.labels import (
     LabelMatcher,
     Vocabulary,
 )
-from responses_app.importing.outcome import SCANNED, Hints, Problem, Reading
+from responses_app.importing.outcome import SCANNED, Hints, Problem, ProposedFigure, Reading
 from responses_app.importing.shapes import FigureDraft
 from responses_app.importing.storing import figures_store
 from responses_app.models import (
@@ -155,7 +155,8 @@ def answer_import(
 
 def _storing_problems(response: FoiResponse, reading: Reading) -> list[Problem]:
     """What the database would refuse, named by sheet and cell before anything is written: a
-    figure the response already has, a date outside the tracker's range, a text too long."""
+    figure the response already has, a date outside the tracker's range, a value too long. A
+    note too long is cut, with a warning (it is the table's footnote, not a figure)."""
     existing = set(response.figures.values_list(*Figure.cell_columns()))
     offences = dict(OffenceCategory.objects.values_list("slug", "pk"))
     platforms = dict(Platform.objects.values_list("slug", "pk"))
@@ -163,18 +164,25 @@ def _storing_problems(response: FoiResponse, reading: Reading) -> list[Problem]:
     for figure in reading.figures:
         key = (figure.period_start, figure.period_end, offences.get(figure.offence),
                platforms.get(figure.platform), figure.platform_scope, figure.unit)  # fmt: skip
-        message = (
-            ("This response already has this figure; correct it instead." if key in existing
-             else "")
-            or date_out_of_range(figure.period_start)
-            or date_out_of_range(figure.period_end)
-            or (f"The value is longer than {RAW_LENGTH} characters." if len(figure.raw)
-                > RAW_LENGTH else "")
-        )  # fmt: skip
-        if message:
-            problems.append(Problem(f"'{figure.sheet}' {figure.cell}: {message}", figure.sheet,
-                                    (figure.cell,)))  # fmt: skip
+        if message := _storing_problem(figure, key in existing):
+            where = f"'{figure.sheet}' {figure.cell}"
+            problems.append(Problem(f"{where}: {message}", figure.sheet, (figure.cell,)))
+    if cut := [f"'{f.sheet}' {f.cell}" for f in reading.figures if len(f.note) > NOTE_LENGTH]:
+        reading.warnings.append(
+            f"The notes of {len(cut)} figures ({cut[0]} first) are kept to their first "
+            f"{NOTE_LENGTH} characters."
+        )
     return problems
+
+
+def _storing_problem(figure: ProposedFigure, stored_already: bool) -> str:
+    if stored_already:
+        return "This response already has this figure; correct it instead."
+    if problem := date_out_of_range(figure.period_start) or date_out_of_range(figure.period_end):
+        return problem
+    if len(figure.raw) > RAW_LENGTH:
+        return f"The value is longer than {RAW_LENGTH} characters."
+    return ""
 
 
 def _drafts(reading: Reading) -> list[FigureDraft]:
