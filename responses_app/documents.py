@@ -31,8 +31,8 @@ EXTENSIONS = {
     PDF: ".pdf", XLSX: ".xlsx", DOCX: ".docx", XLS: ".xls", CSV: ".csv", ODS: ".ods", TEXT: ".txt",
 }  # fmt: skip
 ACCEPTED = "PDF, XLSX, XLS, ODS, CSV, TXT or DOCX"
-# What the answer reader reads as a table (a PDF too, but for its scans the manual grid).
-SPREADSHEETS = (XLSX, XLS, ODS, CSV, TEXT, DOCX, PDF)
+# What the answer reader reads tables from (a scanned PDF it names, for the manual grid).
+READABLE_ANSWERS = (XLSX, XLS, ODS, CSV, TEXT, DOCX, PDF)
 
 OLE2_HEADER = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_HEADER = b"PK\x03\x04"

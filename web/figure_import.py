@@ -124,7 +124,7 @@ class AnswerImportForm(forms.Form):
     def __init__(self, *args, response: FoiResponse, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.response, self.user = response, user
-        readable = response.documents.filter(content_type__in=documents.SPREADSHEETS)
+        readable = response.documents.filter(content_type__in=documents.READABLE_ANSWERS)
         self.fields["document"].queryset = readable
         self.fields["document"].initial = readable.order_by("-uploaded_at", "-id").first()
         self.fields["offence"].choices = [
