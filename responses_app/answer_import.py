@@ -32,6 +32,7 @@ from responses_app.importing.labels import (
     UNKNOWN,
     LabelMatcher,
     Vocabulary,
+    normalise_label,
 )
 from responses_app.importing.outcome import SCANNED, Hints, Problem, ProposedFigure, Reading
 from responses_app.importing.shapes import FigureDraft
@@ -143,7 +144,7 @@ def answer_import(
                     response=response, name=name, content=content, user=user
                 )
             created = figures_store(drafts, response=response, document=document, user=user)
-            label_aliases_keep(hints=hints, vocabulary=vocabulary)
+            label_aliases_keep(reading=reading, hints=hints, vocabulary=vocabulary)
     except IntegrityError as clash:
         # A figure keyed (or an alias added) between the reading and the write: the unique
         # constraints refuse it, the transaction took everything back, and the file reads
@@ -218,17 +219,24 @@ def _drafts(reading: Reading) -> list[FigureDraft]:
     return drafts
 
 
-def label_aliases_keep(*, hints: Hints, vocabulary: Vocabulary) -> int:
+def label_aliases_keep(*, reading: Reading, hints: Hints, vocabulary: Vocabulary) -> int:
     """Keep each label decision as an alias (a platform's, an offence's, or a label's meaning)
     where the label was unknown, so the next file with it reads by itself; returns how many.
-    A label the lists already know is left alone: a decision overrides it for one file only."""
+    A label the lists already know is left alone (a decision overrides it for one file only),
+    and so is a decision about a label this file does not have: nothing a clerk did not see."""
     matcher = LabelMatcher(vocabulary)
+    in_file = {
+        normalise_label(cell.text)
+        for sheet in reading.sheets
+        for table in sheet.tables
+        for cell in table.cells
+    }
     platforms = dict(Platform.objects.values_list("slug", "pk"))
     offences = dict(OffenceCategory.objects.values_list("slug", "pk"))
     kept = 0
     for key, decision in sorted(hints.decisions.items()):
         label = key.removeprefix("label:")
-        if not key.startswith("label:") or not label or len(label) > ALIAS_LENGTH:
+        if not key.startswith("label:") or label not in in_file or len(label) > ALIAS_LENGTH:
             continue
         if matcher.match(label).kind != UNKNOWN:
             continue

@@ -321,6 +321,23 @@ def test_a_label_decision_maps_the_next_forces_file(campaign, owner, response, d
     )
 
 
+def test_a_decision_about_a_label_the_file_does_not_have_is_not_kept(
+    campaign, response, data_entry
+):
+    periods_set(campaign, CAMPAIGN_PERIODS)
+    content = builders.xlsx({"Sheet1": [HEADINGS, ["Instagram", 12, 7]]})
+    decisions = {"label:facebook page": "platform:instagram"}
+    result = answer_import(
+        response=response,
+        content=content,
+        name="a.xlsx",
+        user=data_entry,
+        hints=Hints(offence=corpus.CSO, decisions=decisions),
+    )
+    assert result.created == 2
+    assert not PlatformAlias.objects.filter(name__iexact="facebook page").exists()
+
+
 def test_an_offence_decision_becomes_an_offence_alias(campaign, response, data_entry):
     h1 = CAMPAIGN_PERIODS[0]
     periods_set(campaign, (h1,))
