@@ -19,6 +19,8 @@ from responses_app.models import (
     FigureAwaitingVerification,
     FigureDisagreement,
     FoiResponse,
+    LabelAlias,
+    OffenceAlias,
     OffenceCategory,
     Platform,
     PlatformAlias,
@@ -54,10 +56,23 @@ class PlatformAdmin(admin.ModelAdmin):
     inlines = [PlatformAliasInline, PlatformOwnershipInline]
 
 
+class OffenceAliasInline(admin.TabularInline):
+    model = OffenceAlias
+    extra = 1
+
+
 @admin.register(OffenceCategory)
 class OffenceCategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "home_office_code", "slug"]
-    search_fields = ["name", "home_office_code", "slug"]
+    search_fields = ["name", "home_office_code", "slug", "aliases__name"]
+    inlines = [OffenceAliasInline]
+
+
+@admin.register(LabelAlias)
+class LabelAliasAdmin(admin.ModelAdmin):
+    list_display = ["name", "meaning"]
+    list_filter = ["meaning"]
+    search_fields = ["name"]
 
 
 class DocumentInline(admin.TabularInline):

@@ -14,13 +14,15 @@ from core.api import SLUG_IN_PATH, CursorPagination, JSONParser
 from requests_app import roles
 from requests_app.permissions import ReadsRecords, RoleCanWrite
 from requests_app.serializers import ReasonSerializer
-from responses_app import selectors, services
+from responses_app import answer_import, selectors, services
 from responses_app.documents import EXTENSIONS
 from responses_app.filters import FigureFilter, FoiResponseFilter
+from responses_app.importing.outcome import AnswerRefused
 from responses_app.importing.reading import ImportRefused
 from responses_app.importing.shapes import FigureDraft
-from responses_app.importing.template import long_template_csv
+from responses_app.importing.template import is_long_template, long_template_csv
 from responses_app.models import OffenceCategory, Platform, PlatformOwner, PlatformOwnership
+from responses_app.readings import reading_as_data
 from responses_app.serializers import (
     DocumentSerializer,
     DocumentUploadSerializer,
@@ -148,18 +150,49 @@ class FoiResponseViewSet(
     @extend_schema(request=ImportSerializer, responses={200: dict, 201: dict, 400: dict})
     @action(detail=True, methods=["post"], url_path="import")
     def import_figures(self, request: Request, pk: str | None = None) -> Response:
-        """Import a CSV or XLSX of figures, all or nothing; `dry_run=true` shows what would be
-        created. The file is attached to the response as the figures' source."""
+        """Import the figures of an answer file as the force sent it, all or nothing: the table
+        is found and read by itself. `dry_run=true` returns the reading (figures by name, cell
+        references, how each cell was read, totals checks, warnings, questions and its digest);
+        confirm with that `digest` and the same decisions. `shape=long` imports the long-format
+        template instead. The file is attached to the response once, as the figures' source."""
         foi_response = self.get_object()
         payload = ImportSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         upload = payload.validated_data["file"]
+        content = upload.read()
+        shape = payload.validated_data["shape"] or ("long" if is_long_template(content) else "")
+        if shape == "long":
+            return self._import_long(foi_response, payload, request, content)
+        arguments = {
+            "response": foi_response,
+            "content": content,
+            "name": upload.name,
+            "hints": payload.hints(),
+        }
+        try:
+            if payload.validated_data["dry_run"]:
+                return Response(reading_as_data(answer_import.answer_read(**arguments)))
+            result = answer_import.answer_import(
+                **arguments, user=request.user, digest=payload.validated_data["digest"] or None
+            )
+        except AnswerRefused as refused:
+            return Response(answer_refused(refused), status=status.HTTP_400_BAD_REQUEST)
+        except answer_import.ReadingNotReady as not_ready:
+            body = {"detail": str(not_ready), **reading_as_data(not_ready.reading)}
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        body = {"created": result.created, "document": result.document.pk}
+        body |= {"digest": result.reading.digest, "warnings": result.reading.warnings}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    def _import_long(
+        self, foi_response, payload: ImportSerializer, request: Request, content: bytes
+    ) -> Response:
         dry_run = payload.validated_data["dry_run"]
         try:
             result = services.figures_import(
                 response=foi_response,
-                content=upload.read(),
-                name=upload.name,
+                content=content,
+                name=payload.validated_data["file"].name,
                 layout=payload.layout(),
                 user=request.user,
                 dry_run=dry_run,
@@ -172,6 +205,13 @@ class FoiResponseViewSet(
             return Response({**body, "warnings": result.warnings})
         body = {"created": result.created, "document": result.document.pk}
         return Response({**body, "warnings": result.warnings}, status=status.HTTP_201_CREATED)
+
+
+def answer_refused(refused: AnswerRefused) -> dict:
+    problems = [
+        {"message": p.message, "sheet": p.sheet, "cells": list(p.cells)} for p in refused.problems
+    ]
+    return {"detail": f"Nothing was imported: {refused}", "problems": problems}
 
 
 def import_errors(refused: ImportRefused) -> dict:

@@ -3,6 +3,7 @@ claim; and the checks that keep a hostile file (a zip bomb, a path in the name) 
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import unicodedata
@@ -22,9 +23,16 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLS = "application/vnd.ms-excel"
 CSV = "text/csv"
+ODS = "application/vnd.oasis.opendocument.spreadsheet"
+# Excel's "Unicode text" (UTF-16, tab-separated) is saved as .txt.
+TEXT = "text/plain"
 
-EXTENSIONS = {PDF: ".pdf", XLSX: ".xlsx", DOCX: ".docx", XLS: ".xls", CSV: ".csv"}
-ACCEPTED = "PDF, XLSX, XLS, CSV or DOCX"
+EXTENSIONS = {
+    PDF: ".pdf", XLSX: ".xlsx", DOCX: ".docx", XLS: ".xls", CSV: ".csv", ODS: ".ods", TEXT: ".txt",
+}  # fmt: skip
+ACCEPTED = "PDF, XLSX, XLS, ODS, CSV, TXT or DOCX"
+# What the answer reader reads tables from (a scanned PDF it names, for the manual grid).
+READABLE_ANSWERS = (XLSX, XLS, ODS, CSV, TEXT, DOCX, PDF)
 
 OLE2_HEADER = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_HEADER = b"PK\x03\x04"
@@ -81,8 +89,8 @@ def content_type_of(content: bytes, name: str, field: str = "file") -> str:
                 }
             )
         found = XLS
-    elif extension == ".csv" and _is_text(content):
-        found = CSV
+    elif extension in (".csv", ".txt") and _is_text(content):
+        found = CSV if extension == ".csv" else TEXT
     else:
         raise ValidationError({field: f"This file is not a {ACCEPTED} file."})
     if extension != EXTENSIONS[found]:
@@ -96,6 +104,12 @@ def content_type_of(content: bytes, name: str, field: str = "file") -> str:
 
 
 def _is_text(content: bytes) -> bool:
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            content.decode("utf-16")
+        except UnicodeDecodeError:
+            return False
+        return True
     if b"\x00" in content[:65536]:
         return False
     try:
@@ -138,6 +152,8 @@ def open_zip(content: bytes, field: str = "file") -> zipfile.ZipFile:
 
 def _office_package(content: bytes, field: str) -> str:
     archive = open_zip(content, field)
+    if _is_open_document_spreadsheet(archive):
+        return ODS
     try:
         # The declared size was checked above; zipfile also stops at it when reading.
         types = archive.read("[Content_Types].xml")
@@ -149,6 +165,16 @@ def _office_package(content: bytes, field: str) -> str:
         return office_package_type(types)
     except ValueError as error:
         raise ValidationError({field: str(error)}) from error
+
+
+def _is_open_document_spreadsheet(archive: zipfile.ZipFile) -> bool:
+    # An OpenDocument file names its type in a first, stored part called 'mimetype'.
+    try:
+        return archive.read("mimetype").strip() == ODS.encode()
+    except KeyError:
+        return False
+    except (zipfile.BadZipFile, EOFError, ValueError):
+        return False
 
 
 def office_package_type(content_types: bytes) -> str:

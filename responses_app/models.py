@@ -170,6 +170,55 @@ class OffenceCategory(models.Model):
         return f"{self.name}{code}"
 
 
+class OffenceAlias(models.Model):
+    """Another way forces write an offence, kept from a clerk's decision at an import so the
+    next force's same label is read by itself."""
+
+    offence = models.ForeignKey(OffenceCategory, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "offence aliases"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="offence_alias_unique_ignoring_case",
+                violation_error_message="Another offence already has this alias.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LabelMeaning(models.TextChoices):
+    NOT_RECORDED = "not_recorded", "Platform not recorded"
+    SKIP = "skip", "Skipped: neither a platform nor an offence"
+
+
+class LabelAlias(models.Model):
+    """A row or column label that is neither a platform nor an offence ('No platform
+    identified', 'Of which online'), with what a clerk decided it means at an import."""
+
+    name = models.CharField(max_length=120)
+    meaning = models.CharField(max_length=20, choices=LabelMeaning.choices)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "label aliases"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="label_alias_unique_ignoring_case",
+                violation_error_message="This label already has a meaning.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.get_meaning_display()}"
+
+
 class CampaignCategories(models.Model):
     """The offences and platforms a campaign asks about: the defaults when its answers are read.
     Kept here, not on the campaign, because the requests app never imports this one."""

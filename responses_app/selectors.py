@@ -35,6 +35,8 @@ from responses_app.compliance import (
     request_compliance,
     summarise,
 )
+from responses_app.importing.labels import Term, Vocabulary
+from responses_app.importing.periods import Period
 from responses_app.models import (
     CELL_FIELDS,
     OUTCOMES_WITHOUT_DATA,
@@ -43,6 +45,10 @@ from responses_app.models import (
     Document,
     Figure,
     FoiResponse,
+    LabelAlias,
+    LabelMeaning,
+    OffenceCategory,
+    Platform,
     PlatformScope,
     standing_condition,
 )
@@ -256,3 +262,40 @@ def campaign_categories(campaign: Campaign) -> CampaignCategories | None:
         .prefetch_related("offences", "platforms")
         .first()
     )
+
+
+def reading_vocabulary() -> Vocabulary:
+    """The reference lists as the answer reader takes them: every platform and offence with its
+    aliases, and the labels clerks decided are the 'not recorded' row or to be skipped (four
+    queries, whatever the lists' length)."""
+    platforms = tuple(
+        Term(p.slug, p.name, tuple(a.name for a in p.aliases.all()))
+        for p in Platform.objects.prefetch_related("aliases")
+    )
+    offences = tuple(
+        Term(o.slug, o.name, tuple(a.name for a in o.aliases.all()), o.home_office_code)
+        for o in OffenceCategory.objects.prefetch_related("aliases")
+    )
+    labels = list(LabelAlias.objects.values_list("name", "meaning"))
+    return Vocabulary(
+        platforms=platforms,
+        offences=offences,
+        not_recorded=tuple(n for n, m in labels if m == LabelMeaning.NOT_RECORDED),
+        skipped=tuple(n for n, m in labels if m == LabelMeaning.SKIP),
+    )
+
+
+def reading_defaults(campaign: Campaign) -> tuple[tuple[Period, ...], str]:
+    """What a campaign's answers are read against: the periods it asks about, and its offence
+    when it asks about exactly one (a table that names no offence counts that one)."""
+    periods = tuple(
+        Period(start, end) for start, end in campaign.periods.values_list("start", "end")
+    )
+    offences = list(
+        OffenceCategory.objects.filter(
+            pk__in=CampaignCategories.offences.through.objects.filter(
+                campaigncategories_id=campaign.pk
+            ).values("offencecategory_id")
+        ).values_list("slug", flat=True)[:2]
+    )
+    return periods, offences[0] if len(offences) == 1 else ""

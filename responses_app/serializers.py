@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.db.models import Q
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -8,7 +9,10 @@ from core.dates import validate_date_in_range
 from requests_app.selectors import requests_writable_by
 from requests_app.serializers import SlugLookupField
 from responses_app import documents
+from responses_app.importing.outcome import Hints
+from responses_app.importing.periods import Period
 from responses_app.importing.shapes import Layout
+from responses_app.importing.tables.questions import parse_period_choice
 from responses_app.models import (
     EXEMPTIONS,
     Document,
@@ -261,18 +265,23 @@ class FigureMismatchSerializer(FigureSerializer):
 
 class ImportSerializer(serializers.Serializer):
     file = serializers.FileField()
-    dry_run = serializers.BooleanField(required=False, default=False)
-    shape = serializers.ChoiceField(choices=["long", "wide"], required=False, default="long")
-    columns_are = serializers.ChoiceField(
-        choices=["period", "offence"], required=False, default="period"
+    dry_run = serializers.BooleanField(
+        required=False, default=False, help_text="Show the reading; write nothing."
     )
-    columns = serializers.CharField(
+    shape = serializers.ChoiceField(
+        choices=["answer", "long"],
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="'answer': the file as the force sent it, its table found and read by itself. "
+        "'long': the long-format template, one figure per row. Empty: 'long' for a file that "
+        "starts with the template's header, else 'answer'.",
+    )
+    offence = serializers.CharField(
         required=False,
         default="",
-        help_text="Wide shape: the meaning of columns B, C, ... separated by commas: periods "
-        "(2019-10-01/2020-03-31) or offence slugs, or 'skip'.",
+        help_text="The offence (slug or Home Office code) a table that names none counts.",
     )
-    offence = serializers.CharField(required=False, default="")
     period_start = serializers.DateField(
         required=False, allow_null=True, default=None, validators=[validate_date_in_range]
     )
@@ -280,42 +289,89 @@ class ImportSerializer(serializers.Serializer):
         required=False, allow_null=True, default=None, validators=[validate_date_in_range]
     )
     unit = serializers.ChoiceField(choices=Unit.choices, required=False, default=Unit.INSTANCES)
-    sheet = serializers.CharField(required=False, default="")
+    sheet = serializers.CharField(
+        required=False, default="", help_text="Read only this sheet (a hidden one too)."
+    )
+    periods = serializers.JSONField(
+        binary=True,
+        required=False,
+        default=dict,
+        help_text="Answers: headings (as written, or their cell) to periods, "
+        '{"Year 1": "2019-04-01/2020-03-31"}.',
+    )
+    decisions = serializers.JSONField(
+        binary=True,
+        required=False,
+        default=dict,
+        help_text="Answers to the reading's questions, {question key: choice value}.",
+    )
+    digest = serializers.CharField(
+        required=False,
+        default="",
+        help_text="The digest of the reading previewed: the import is refused unless the file "
+        "still reads exactly so.",
+    )
 
     def validate_file(self, upload):
         documents.check_size(upload.size)
         return upload
 
-    def validate(self, attrs: dict) -> dict:
-        if attrs["shape"] != "wide":
-            return attrs
-        if not attrs["columns"].strip():
-            raise serializers.ValidationError({"columns": "Say what columns B, C, ... mean."})
-        if attrs["columns_are"] == "period" and not attrs["offence"]:
+    def validate_offence(self, value: str) -> str:
+        if not value:
+            return ""
+        found = OffenceCategory.objects.filter(
+            Q(slug=value) | Q(home_office_code__iexact=value)
+        ).values_list("slug", flat=True)
+        if len(found) != 1:
+            raise serializers.ValidationError(f"'{value}' is not an offence slug or code.")
+        return found[0]
+
+    def validate_decisions(self, value) -> dict[str, str]:
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        ):
             raise serializers.ValidationError(
-                {"offence": "When the columns are periods, give the offence they count."}
+                "Give an object of question keys to the values chosen, both text."
             )
-        if attrs["columns_are"] == "offence":
-            start, end = attrs["period_start"], attrs["period_end"]
-            if not (start and end):
+        return value
+
+    def validate_periods(self, value) -> dict[str, Period]:
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("Give an object of headings to periods.")
+        periods = {}
+        for heading, period in value.items():
+            try:
+                periods[str(heading)] = parse_period_choice(str(period))
+            except ValueError as error:
                 raise serializers.ValidationError(
-                    {"period_start": "When the columns are offences, give the period."}
-                )
-            if end < start:
-                raise serializers.ValidationError(
-                    {"period_end": "The period ends before it starts."}
-                )
+                    f"'{period}' for '{heading}' is not a period: give start/end as "
+                    "2019-04-01/2020-03-31."
+                ) from error
+        return periods
+
+    def validate(self, attrs: dict) -> dict:
+        start, end = attrs["period_start"], attrs["period_end"]
+        if bool(start) != bool(end):
+            raise serializers.ValidationError(
+                {"period_end" if start else "period_start": "Give both ends of the period."}
+            )
+        if start and end < start:
+            raise serializers.ValidationError({"period_end": "The period ends before it starts."})
         return attrs
 
-    def layout(self) -> Layout:
+    def hints(self) -> Hints:
         data = self.validated_data
-        return Layout(
-            shape=data["shape"],
-            columns_are=data["columns_are"],
-            columns=[c.strip() for c in data["columns"].split(",")] if data["columns"] else [],
+        start, end = data["period_start"], data["period_end"]
+        return Hints(
+            sheets=(data["sheet"],) if data["sheet"] else (),
             offence=data["offence"],
-            period_start=data["period_start"],
-            period_end=data["period_end"],
+            period=Period(start, end) if start else None,
             unit=data["unit"],
-            sheet=data["sheet"],
+            periods=data["periods"],
+            decisions=data["decisions"],
         )
+
+    def layout(self) -> Layout:
+        """The long format's layout."""
+        data = self.validated_data
+        return Layout(shape="long", unit=data["unit"], sheet=data["sheet"])

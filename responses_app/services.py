@@ -26,7 +26,6 @@ from requests_app.services import event_check, request_record_event
 from requests_app.status import EventKind
 from responses_app import documents
 from responses_app.importing.checking import FigureReading
-from responses_app.importing.reading import ImportRefused, RowError
 from responses_app.importing.shapes import FigureDraft, Layout
 from responses_app.importing.storing import figures_store
 from responses_app.models import (
@@ -419,6 +418,11 @@ def _check_standing(response: FoiResponse | None, field: str) -> None:
         )
 
 
+def response_check_standing(response: FoiResponse) -> None:
+    """ValidationError if figures may not be added to the response (it was withdrawn)."""
+    _check_standing(response, "response")
+
+
 def response_withdraw(*, response: FoiResponse, reason: str, user: AbstractBaseUser) -> FoiResponse:
     """Withdraw a response recorded in error or taken back by the force. Nothing is deleted: the
     response keeps its documents and figures (out of the live dataset from now on) and records
@@ -582,48 +586,6 @@ def figures_import(
         created = figures_store(reading.drafts(), response=response, document=document, user=user)
         reading.refuse_if_wrong()
     return ImportResult(drafts=[], warnings=reading.warnings, created=created, document=document)
-
-
-def figures_import_previewed(
-    *,
-    response: FoiResponse,
-    content: bytes,
-    name: str,
-    layout: Layout,
-    user: AbstractBaseUser,
-    sha256: str,
-    count: int,
-    document: Document | None = None,
-) -> ImportResult:
-    """Import exactly what a preview showed (the same bytes, by SHA-256, read with the same layout
-    into the same number of figures) or nothing. The reference lists or the response's figures
-    may have changed since the preview, so the count is checked after writing. A file attached
-    here is deleted again if the import is refused: a rollback takes back rows, not files."""
-    if hashlib.sha256(content).hexdigest() != sha256:
-        raise ImportRefused([RowError(None, "file", "This is not the file you previewed.")])
-    attached = None
-    try:
-        with transaction.atomic():
-            if document is None:
-                document = attached = document_attach(
-                    response=response, name=name, content=content, user=user
-                )
-            result = figures_import(
-                response=response,
-                content=content,
-                name=name,
-                layout=layout,
-                user=user,
-                document=document,
-            )
-            if result.created != count:
-                changed = f"The file now reads as {result.created} figures, not {count}: "
-                raise ImportRefused([RowError(None, "file", changed + "preview it again.")])
-    except Exception:
-        if attached is not None:
-            attached.file.delete(save=False)
-        raise
-    return result
 
 
 def figures_read(

@@ -37,6 +37,7 @@ ADMIN_MODELS = {
     "responses_app.platformowner",
     "responses_app.platform",
     "responses_app.offencecategory",
+    "responses_app.labelalias",
     "responses_app.foiresponse",
     "responses_app.figure",
     "responses_app.figureawaitingverification",

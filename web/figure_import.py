@@ -1,48 +1,51 @@
-"""The import form: which file, read how; then the confirmation of what the preview showed.
+"""The import form: which answer file, with optional hints; then the reading's questions as
+choices, a new preview after any change, and the confirmation of exactly what was previewed.
 
-The preview writes nothing: it reads an attached document, or an uploaded file held in memory for
-the one request. The confirmation carries a signed token of what was previewed (the file's
-SHA-256, the layout, how many figures it read as, who previewed it, for which response); an
-uploaded file is chosen again and must have the same digest. Nothing is kept on the server
-between the two steps, so there is nothing to clean up and any web process can confirm.
-
-This module and `web.views.imports` are the seam where a richer table reader can replace today's
-`Layout`: the view asks the form for bytes and a layout, and calls one service.
+Nothing is kept on the server between the steps (so there is nothing to clean up, and any web
+process can take the next one): each preview carries a signed token of what it showed (the
+file's SHA-256, the hints, the decisions taken, the questions asked, the reading's digest, who
+previewed it and for which response). An uploaded file is chosen again at each later step and
+must have the same SHA-256; an attached document is read again from the response.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
 
 from responses_app import documents, services
-from responses_app.importing.shapes import Layout
-from responses_app.models import Document, FoiResponse, OffenceCategory, Unit
+from responses_app.importing.outcome import Hints, Question
+from responses_app.importing.periods import Period
+from responses_app.models import Document, FoiResponse, OffenceCategory, Platform, Unit
 from web.forms import DateInput
-from web.response_forms import form_errors_from
 
-SALT = "web.figure-import.preview"
+SALT = "web.answer-import.preview"
 # Long enough to read a preview of a big table and check it against the document.
 PREVIEW_MAX_AGE = dt.timedelta(hours=12)
-SPREADSHEETS = (documents.CSV, documents.XLSX)
+DECISION = "decision:"
 
 
 @dataclass(frozen=True)
 class Previewed:
-    """What a preview showed, as the confirmation must find it again."""
+    """What a preview showed, as the next step must find it again."""
 
     response: int
     user: int
     document: int | None
     name: str
     sha256: str
+    digest: str
     count: int
-    layout: dict
+    hints: dict
+    decisions: dict = field(default_factory=dict)
+    # Every question asked so far, [key, text, [[value, label], ...], any_of], so a decision
+    # taken can still be changed once its question is answered.
+    asked: list = field(default_factory=list)
 
     def sign(self) -> str:
         return signing.dumps(asdict(self), salt=SALT, compress=True)
@@ -57,19 +60,36 @@ class Previewed:
             raise signing.BadSignature("not a preview of this version") from other_shape
 
 
-def _layout_as_data(layout: Layout) -> dict:
-    data = asdict(layout)
-    for name in ("period_start", "period_end"):
-        data[name] = data[name] and data[name].isoformat()
-    return data
+def hints_as_data(hints: Hints) -> dict:
+    return {
+        "sheets": list(hints.sheets),
+        "offence": hints.offence,
+        "unit": hints.unit,
+        "period": [hints.period.start.isoformat(), hints.period.end.isoformat()]
+        if hints.period
+        else None,
+    }
 
 
-def _layout_from_data(data: dict) -> Layout:
-    dates = {n: data[n] and dt.date.fromisoformat(data[n]) for n in ("period_start", "period_end")}
-    return Layout(**{**data, **dates})
+def hints_from_data(data: dict, decisions: dict) -> Hints:
+    period = data["period"] and Period(*(dt.date.fromisoformat(d) for d in data["period"]))
+    return Hints(
+        sheets=tuple(data["sheets"]),
+        offence=data["offence"],
+        unit=data["unit"],
+        period=period or None,
+        decisions=dict(decisions),
+    )
 
 
-class FigureImportForm(forms.Form):
+def questions_asked(before: list, questions: list[Question]) -> list:
+    asked = {item[0]: item for item in before}
+    for q in questions:
+        asked[q.key] = [q.key, q.text, [[c.value, c.label] for c in q.choices], list(q.any_of)]
+    return list(asked.values())
+
+
+class AnswerImportForm(forms.Form):
     document = forms.ModelChoiceField(
         label="A document of this response",
         queryset=Document.objects.none(),
@@ -79,77 +99,75 @@ class FigureImportForm(forms.Form):
     file = forms.FileField(
         label="Or upload a file",
         required=False,
-        help_text="CSV or XLSX. It is read for the preview and attached only when you confirm.",
+        help_text="The file as the force sent it: XLSX, XLS, ODS, CSV, TXT, DOCX or PDF. It is "
+        "read for the preview and attached only when you confirm.",
     )
-    shape = forms.ChoiceField(
-        label="Shape of the table",
-        choices=[
-            ("wide", "Wide: platforms down column A, a column per period or offence"),
-            ("long", "Long: one figure per row, with the template's columns"),
-        ],
-    )
-    columns_are = forms.ChoiceField(
-        label="Wide: the columns are",
-        choices=[("period", "Periods"), ("offence", "Offences")],
+    offence = forms.ChoiceField(
+        label="Offence",
         required=False,
+        help_text="Only for a table that names no offence; empty: the one its title names, or "
+        "the campaign's.",
     )
-    columns = forms.CharField(
-        label="Wide: what columns B, C, ... hold",
-        required=False,
-        help_text="One per column, separated by commas: a period (2019-10-01/2020-03-31), an "
-        "offence (its Home Office code or name), or 'skip'.",
+    sheet = forms.CharField(
+        label="Sheet", required=False, help_text="Empty: every visible sheet is read."
     )
-    offence = forms.ChoiceField(label="Wide, columns are periods: the offence", required=False)
     period_start = forms.DateField(
-        label="Wide, columns are offences: period from", required=False, widget=DateInput
+        label="Period from",
+        required=False,
+        widget=DateInput,
+        help_text="Only for a table whose headings give no period.",
     )
     period_end = forms.DateField(label="Period to", required=False, widget=DateInput)
-    unit = forms.ChoiceField(choices=Unit.choices, initial=Unit.INSTANCES)
-    sheet = forms.CharField(
-        label="Sheet", required=False, help_text="Empty: the first visible sheet of an XLSX."
-    )
+    unit = forms.ChoiceField(choices=Unit.choices, initial=Unit.INSTANCES, required=False)
     previewed = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, response: FoiResponse, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.response, self.user = response, user
-        spreadsheets = response.documents.filter(content_type__in=SPREADSHEETS)
-        self.fields["document"].queryset = spreadsheets
-        self.fields["document"].initial = spreadsheets.order_by("-uploaded_at", "-id").first()
-        offences = OffenceCategory.objects.values_list("slug", "name", "home_office_code")
-        self.fields["offence"].choices = [("", "Choose")] + [
-            (slug, f"{name} ({code})" if code else name) for slug, name, code in offences
+        readable = response.documents.filter(content_type__in=documents.READABLE_ANSWERS)
+        self.fields["document"].queryset = readable
+        self.fields["document"].initial = readable.order_by("-uploaded_at", "-id").first()
+        self.fields["offence"].choices = [
+            ("", "From the table or the campaign"),
+            *offence_choices(),
         ]
-        if self.confirms:
-            # The layout comes from the signed preview; the form's own fields are not read.
-            for name in ("shape", "unit"):
-                self.fields[name].required = False
         self.content: bytes = b""
         self.name = ""
         self.chosen_document: Document | None = None
-        self.confirming: Previewed | None = None
+        self.previous: Previewed | None = None
+
+    @property
+    def follows_a_preview(self) -> bool:
+        return bool(self.data.get("previewed"))
 
     @property
     def confirms(self) -> bool:
-        return bool(self.data.get("previewed"))
+        return self.follows_a_preview and self.data.get("action") == "confirm"
 
     def clean(self) -> dict:
         data = super().clean()
-        if self.confirms:
-            self._clean_confirmation(data)
+        if self.follows_a_preview:
+            self._clean_previous(data)
         else:
             self._clean_source(data)
-            self._clean_layout(data)
+            self._clean_period(data)
         return data
 
     def _clean_source(self, data: dict) -> None:
-        # An upload wins over the list, which starts at the response's latest spreadsheet.
+        # An upload wins over the list, which starts at the response's latest readable file.
         if data.get("file"):
             self._read_upload(data["file"])
         elif data.get("document"):
             self._read_document(data["document"])
         else:
             self.add_error("file", "Choose a document of the response, or upload a file.")
+
+    def _clean_period(self, data: dict) -> None:
+        start, end = data.get("period_start"), data.get("period_end")
+        if bool(start) != bool(end):
+            self.add_error("period_end" if start else "period_start", "Give both ends.")
+        elif start and end < start:
+            self.add_error("period_end", f"The period ends ({end}) before it starts.")
 
     def _read_document(self, document: Document) -> None:
         with document.file.open("rb") as stored:
@@ -165,80 +183,91 @@ class FigureImportForm(forms.Form):
             return
         self.content, self.name = content, upload.name
 
-    def _clean_layout(self, data: dict) -> None:
-        if data.get("shape") != "wide":
-            return
-        if not data.get("columns", "").strip():
-            self.add_error("columns", "Say what each value column holds, separated by commas.")
-        if data.get("columns_are") == "offence":
-            start, end = data.get("period_start"), data.get("period_end")
-            if not (start and end):
-                self.add_error("period_start", "Give the period every column counts.")
-            elif end < start:
-                self.add_error("period_end", f"The period ends ({end}) before it starts.")
-        elif not data.get("offence"):
-            self.add_error("offence", "Choose the offence every column counts.")
-
-    def _clean_confirmation(self, data: dict) -> None:
+    def _clean_previous(self, data: dict) -> None:
         try:
-            previewed = Previewed.unsign(data.get("previewed", ""))
+            previous = Previewed.unsign(data.get("previewed", ""))
         except signing.BadSignature:
             self.add_error(None, "This preview has expired or was changed: preview it again.")
             return
-        if (previewed.response, previewed.user) != (self.response.pk, self.user.pk):
+        if (previous.response, previous.user) != (self.response.pk, self.user.pk):
             self.add_error(None, "This preview was for another response or person.")
             return
-        self.confirming = previewed
-        if previewed.document is None:
-            upload = data.get("file")
-            if upload is None:
-                self.add_error("file", "Choose the file you previewed again: it was not kept.")
+        self.previous = previous
+        if previous.document is not None:
+            document = self.response.documents.filter(pk=previous.document).first()
+            if document is None:
+                self.add_error(None, "The previewed document is no longer attached: start again.")
                 return
-            self._read_upload(upload)
+            self._read_document(document)
+        elif data.get("file") is None:
+            self.add_error("file", "Choose the file you previewed again: it was not kept.")
             return
-        document = self.response.documents.filter(pk=previewed.document).first()
-        if document is None:
-            self.add_error(None, "The previewed document is no longer attached to this response.")
-            return
-        self._read_document(document)
+        else:
+            self._read_upload(data["file"])
+        if self.content and hashlib.sha256(self.content).hexdigest() != previous.sha256:
+            self.add_error("file", "This is not the file you previewed.")
 
-    def layout(self) -> Layout:
-        if self.confirming is not None:
-            return _layout_from_data(self.confirming.layout)
+    def hints(self) -> Hints:
+        if self.previous is not None:
+            return hints_from_data(self.previous.hints, self.decisions())
         data = self.cleaned_data
-        columns = [c.strip() for c in data["columns"].split(",")] if data["columns"] else []
-        wide = data["shape"] == "wide"
-        return Layout(
-            shape=data["shape"],
-            columns_are=(data["columns_are"] or "period") if wide else "period",
-            columns=columns if wide else [],
-            offence=data["offence"] if wide else "",
-            period_start=data["period_start"] if wide else None,
-            period_end=data["period_end"] if wide else None,
-            unit=data["unit"],
-            sheet=data["sheet"].strip(),
+        start, end = data.get("period_start"), data.get("period_end")
+        return Hints(
+            sheets=(data["sheet"].strip(),) if data.get("sheet", "").strip() else (),
+            offence=data.get("offence") or "",
+            unit=data.get("unit") or Unit.INSTANCES,
+            period=Period(start, end) if start and end else None,
         )
 
-    def preview_token(self, count: int) -> str:
-        """The signed record of this preview, for the confirmation form."""
+    def decisions(self) -> dict[str, str]:
+        """The decisions of the last preview, changed or added to by the choices posted."""
+        decisions = dict(self.previous.decisions) if self.previous else {}
+        for name in self.data:
+            if name.startswith(DECISION):
+                key, value = name.removeprefix(DECISION), self.data.get(name, "").strip()
+                if value:
+                    decisions[key] = value
+                else:
+                    decisions.pop(key, None)
+        return decisions
+
+    @property
+    def decisions_changed(self) -> bool:
+        return self.previous is not None and self.decisions() != self.previous.decisions
+
+    def preview_token(self, reading) -> str:
+        """The signed record of this preview, for the next step."""
+        hints = self.hints()
         document = self.chosen_document
         return Previewed(
             response=self.response.pk,
             user=self.user.pk,
             document=document.pk if document else None,
             name=self.name,
-            sha256=hashlib.sha256(self.content).hexdigest(),
-            count=count,
-            layout=_layout_as_data(self.layout()),
+            sha256=reading.sha256,
+            digest=reading.digest,
+            count=len(reading.figures),
+            hints=hints_as_data(hints),
+            decisions=dict(hints.decisions),
+            asked=questions_asked(self.previous.asked if self.previous else [], reading.questions),
         ).sign()
 
-    def import_errors(self, errors) -> list:
-        """Put the import's errors about a field of this form beside it; return the rest (by row
-        and column of the file) for the table of problems."""
-        rest = []
-        for error in errors:
-            if error.column in self.fields:
-                form_errors_from(self, ValidationError({error.column: error.message}))
-            else:
-                rest.append(error)
-        return rest
+
+def offence_choices() -> list[tuple[str, str]]:
+    offences = OffenceCategory.objects.values_list("slug", "name", "home_office_code")
+    return [(slug, f"{name} ({code})" if code else name) for slug, name, code in offences]
+
+
+def decision_choices(choices: list, any_of: list) -> list[dict]:
+    """A question's choices as groups for a select: its own, then every platform or offence it
+    allows."""
+    groups = [{"label": "", "options": [("", "Choose"), *((v, label) for v, label in choices)]}]
+    if "platform" in any_of:
+        platforms = Platform.objects.values_list("slug", "name")
+        groups.append(
+            {"label": "Platforms", "options": [(f"platform:{s}", n) for s, n in platforms]}
+        )
+    if "offence" in any_of:
+        offences = [(f"offence:{s}", n) for s, n in offence_choices()]
+        groups.append({"label": "Offences", "options": offences})
+    return groups

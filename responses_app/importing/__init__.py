@@ -1,1 +1,2 @@
-"""The figure importer: reading a CSV or XLSX safely, then the long or wide table shape."""
+"""The figure importers: a force's answer read as it was sent (answers, readers, tables, periods,
+labels), and the long-format template read row by row (reading, shapes, checking)."""

@@ -70,6 +70,9 @@ class Vocabulary:
     offences: tuple[Term, ...] = ()
     # The platform a decision 'other platform' files a label under.
     other_platform: str = "other"
+    # Labels a clerk decided are the 'not recorded' row, or are to be skipped (kept aliases).
+    not_recorded: tuple[str, ...] = ()
+    skipped: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,8 @@ class LabelMatcher:
                     self.spellings.append((_compact(spelling), kind, term.key, term.name))
                 if term.code:
                     self.codes[term.code.casefold().replace(" ", "")] = term.key
+        self.not_recorded = {normalise_label(name) for name in vocabulary.not_recorded}
+        self.skipped = {normalise_label(name) for name in vocabulary.skipped}
 
     def match(self, label: object, decision: str | None = None) -> Match:
         if decision:
@@ -131,8 +136,10 @@ class LabelMatcher:
             return Match(TOTAL)
         if key in SUBTOTAL_WORDS or key.startswith(("sub-total", "subtotal", "sub total")):
             return Match(SUBTOTAL)
-        if key in NOT_RECORDED_WORDS:
+        if key in NOT_RECORDED_WORDS or key in self.not_recorded:
             return Match(NOT_RECORDED)
+        if key in self.skipped:
+            return Match(SKIP, decided=True)
         if key in self.names:
             kind, term = self.names[key]
             return Match(kind, term)

@@ -1,8 +1,6 @@
-"""The two table shapes the importer reads, turned into checked figure drafts.
-
-Long: one figure per row, columns period_start, period_end, offence, platform, value, unit, note.
-Wide: the shape forces send; platform names down column A, one column per period or offence,
-with the user saying what each column means. Formats and spellings: docs/figures.md.
+"""The long format (the project's template, for bulk imports), turned into checked figure
+drafts: one figure per row, columns period_start, period_end, offence, platform, value, unit,
+note. A force's own table is read by `importing.answers` instead. Formats: docs/figures.md.
 """
 
 from __future__ import annotations
@@ -11,7 +9,7 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from core.dates import date_out_of_range
 from responses_app.importing.lookups import ReferenceMaps, UnknownName, normalise
@@ -26,14 +24,9 @@ SKIP = "skip"
 
 @dataclass
 class Layout:
-    """What the table looks like: 'long', or 'wide' with the meaning of each value column."""
+    """How to read a long-format file: its default unit and the sheet of an XLSX."""
 
     shape: str = "long"
-    columns_are: str = "period"  # wide only: 'period' or 'offence'
-    columns: list[str] = field(default_factory=list)  # wide only: one meaning per column
-    offence: str = ""  # wide, columns are periods: the offence every column counts
-    period_start: dt.date | None = None  # wide, columns are offences: the period
-    period_end: dt.date | None = None
     unit: str = Unit.INSTANCES
     sheet: str = ""
 
@@ -75,10 +68,7 @@ def read_drafts(
     if first is None:
         yield RowError(None, "file", "The file has no rows: is it empty?")
         return
-    if layout.shape == "wide":
-        yield from _wide(first, rows, sheet.name, layout, maps, threshold)
-    else:
-        yield from _long(first, rows, sheet.name, layout, maps, threshold)
+    yield from _long(first, rows, sheet.name, layout, maps, threshold)
 
 
 def _filled(value: object) -> bool:
@@ -222,90 +212,3 @@ def _date(value: object, letter: str) -> dt.date:
     if problem := date_out_of_range(day):
         raise RowProblem(letter, problem)
     return day
-
-
-def _wide(header, rows, sheet_name, layout: Layout, maps, threshold):
-    number, headings = header
-    meanings, errors = _column_meanings(number, headings, layout, maps)
-    yield from errors
-    if errors:
-        return
-    last_column = len(meanings)  # column A is the platform, then one meaning per column
-    for number, values in rows:
-        for index in range(last_column + 1, len(values)):
-            if _filled(values[index]):
-                yield RowError(
-                    number,
-                    column_letter(index),
-                    "This cell has no column heading "
-                    "and no meaning; give the column one or delete the cell.",
-                )
-        try:
-            scope, platform = _lookup(maps.platform, values[0], "A")
-        except RowProblem as problem:
-            yield RowError(number, problem.column, str(problem))
-            continue
-        for index, meaning in enumerate(meanings, start=1):
-            if meaning is None:
-                continue
-            start, end, offence_id = meaning
-            raw = values[index] if index < len(values) else None
-            where = (sheet_name, column_letter(index))
-            try:
-                yield _draft(
-                    number,
-                    start,
-                    end,
-                    offence_id,
-                    platform,
-                    scope,
-                    layout.unit,
-                    raw,
-                    where,
-                    threshold,
-                )
-            except RowProblem as problem:
-                yield RowError(number, problem.column, str(problem))
-
-
-def _column_meanings(number: int, headings: list, layout: Layout, maps: ReferenceMaps):
-    """For each value column (B, C, ...): (period_start, period_end, offence id) or None (skip)."""
-    headed = max((i for i, h in enumerate(headings) if _filled(h)), default=0)
-    errors: list[RowError] = []
-    if len(layout.columns) != headed:
-        errors.append(
-            RowError(
-                number,
-                "columns",
-                f"The table has {headed} value columns "
-                f"(B to {column_letter(headed)}) but {len(layout.columns)} "
-                "meanings were given: one each, or 'skip'.",
-            )
-        )
-        return [], errors
-    meanings = []
-    for index, meaning in enumerate(layout.columns, start=1):
-        try:
-            meanings.append(_column_meaning(meaning, layout, maps))
-        except (RowProblem, ValueError) as problem:
-            errors.append(RowError(number, column_letter(index), f"'{meaning}': {problem}"))
-    return meanings, errors
-
-
-def _column_meaning(meaning: str, layout: Layout, maps: ReferenceMaps):
-    if normalise(meaning) == SKIP:
-        return None
-    if layout.columns_are == "offence":
-        offence = _lookup(maps.offence, meaning, "")
-        return layout.period_start, layout.period_end, offence.pk
-    start_text, _, end_text = meaning.partition("/")
-    try:
-        start, end = parse_date(start_text), parse_date(end_text)
-    except ValueError as error:
-        raise ValueError("a period is written 2019-10-01/2020-03-31.") from error
-    if problem := date_out_of_range(start) or date_out_of_range(end):
-        raise ValueError(problem)
-    if end < start:
-        raise ValueError("the period ends before it starts.")
-    offence = _lookup(maps.offence, layout.offence, "")
-    return start, end, offence.pk

@@ -110,14 +110,18 @@ def record_and_import(page, tmp_path, screenshot) -> None:
 
     page.get_by_role("link", name="Import figures").click()
     assert page.get_by_label("A document of this response").input_value() != ""
-    page.get_by_label("Wide: what columns B, C, ... hold").fill(
-        "2019-10-01/2020-03-31, 2020-04-01/2020-09-30"
-    )
-    page.get_by_label("Wide, columns are periods: the offence").select_option(
-        "child-sexual-offences"
-    )
+    # The table names no offence: the clerk says which; the periods are read from the headings.
+    page.get_by_label("Offence").select_option("child-sexual-offences")
     page.get_by_role("button", name="Preview").click()
-    assert page.locator("#preview-h").inner_text() == "Preview: 6 figures would be created"
+    assert page.locator("#preview-h").inner_text() == (
+        "Preview of northamptonshire.xlsx: 6 figures read"
+    )
+    kinds = page.locator("table.answer-grid td[data-kind]").evaluate_all(
+        "cells => cells.map(c => c.dataset.ref + ' ' + c.dataset.kind)"
+    )
+    assert [k for k in kinds if not k.endswith(("header", "label"))] == [
+        "B2 exact", "C2 exact", "B3 exact", "C3 exact", "B4 exact", "C4 exact",
+    ]  # fmt: skip
     cells = page.locator("table.preview tbody tr td:first-child").all_inner_texts()
     assert cells == [
         "Figures!B2",

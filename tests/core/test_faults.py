@@ -122,7 +122,10 @@ def test_a_file_whose_content_type_lies_is_refused_logged_and_not_stored(
         )
     assert answer.status_code == 400
     assert answer.json()["errors"] == [
-        {"field": "file", "message": "This file is not a PDF, XLSX, XLS, CSV or DOCX file."}
+        {
+            "field": "file",
+            "message": "This file is not a PDF, XLSX, XLS, ODS, CSV, TXT or DOCX file.",
+        }
     ]
     assert not Document.objects.exists() and files_under(stored) == []
     assert [r.getMessage() for r in caplog.records if r.name == "django.request"] == [

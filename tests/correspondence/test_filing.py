@@ -82,7 +82,7 @@ def test_an_answer_keeps_its_files_as_documents_and_waits_for_a_person(sent_by_e
     assert files == [
         ("FOI.xlsx", XLSX, ""),
         ("Response.pdf", PDF, ""),
-        ("logo.png", None, "This file is not a PDF, XLSX, XLS, CSV or DOCX file."),
+        ("logo.png", None, "This file is not a PDF, XLSX, XLS, ODS, CSV, TXT or DOCX file."),
     ]
     assert set(Document.objects.values_list("request", "response")) == {(kent.pk, None)}
     kent.refresh_from_db()
@@ -174,7 +174,7 @@ def test_malformed_mime_is_filed_with_what_can_be_read(sent_by_email, next_day):
     assert message.body_text == "The figures are \u201cattached\u201d."
     [attachment] = message.attachments.all()
     assert (attachment.filename, attachment.document) == ("reply.pdf", None)
-    assert attachment.refused == "This file is not a PDF, XLSX, XLS, CSV or DOCX file."
+    assert attachment.refused == "This file is not a PDF, XLSX, XLS, ODS, CSV, TXT or DOCX file."
     assert message.state == State.TO_CLASSIFY
 
 

@@ -208,7 +208,10 @@ def test_it_attaches_documents_checked_from_their_bytes(client_for, data_entry, 
     )
     assert refused.status_code == 400
     assert refused.json()["errors"] == [
-        {"field": "file", "message": "This file is not a PDF, XLSX, XLS, CSV or DOCX file."}
+        {
+            "field": "file",
+            "message": "This file is not a PDF, XLSX, XLS, ODS, CSV, TXT or DOCX file.",
+        }
     ]
     listed = client.get(f"/api/v1/responses/{response.pk}/documents/").json()
     assert [d["original_name"] for d in listed] == ["reply.pdf"]
@@ -282,35 +285,6 @@ def test_it_answers_a_bad_import_with_every_row_and_column(client_for, data_entr
         {"row": 3, "column": "D", "message": "Unknown platform 'Myspace'. Closest known: 'Skype'."},
     ]
     assert Figure.objects.count() == 0
-
-
-def test_it_asks_what_the_columns_mean_for_a_wide_import(client_for, data_entry, response):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    content = csv_bytes([["Platform", "H1"], ["Instagram", "4"]])
-    url = f"/api/v1/responses/{response.pk}/import/"
-    client = client_for(data_entry)
-    missing = client.post(
-        url, {"file": SimpleUploadedFile("w.csv", content), "shape": "wide"}, format="multipart"
-    )
-    assert missing.json()["errors"] == [
-        {"field": "columns", "message": "Say what columns B, C, ... mean."}
-    ]
-    done = client.post(
-        url,
-        {
-            "file": SimpleUploadedFile("w.csv", content),
-            "shape": "wide",
-            "columns": "2019-10-01/2020-03-31",
-            "offence": "22B",
-            "unit": "offences",
-        },
-        format="multipart",
-    )
-    assert done.status_code == 201, done.json()
-    assert list(Figure.objects.values_list("offence__slug", "unit", "raw")) == [
-        ("sexual-activity-child-under-16", "offences", "4"),
-    ]
 
 
 def test_it_lists_responses_in_constant_queries(

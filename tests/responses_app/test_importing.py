@@ -1,4 +1,3 @@
-import datetime as dt
 import io
 import zipfile
 
@@ -9,13 +8,6 @@ from responses_app.importing.reading import ImportRefused
 from responses_app.importing.shapes import Layout
 from responses_app.models import Document, Figure
 from tests.responses_app.sheets import LONG_HEADER, csv_bytes, long_row, xlsx_bytes
-
-WIDE = Layout(
-    shape="wide",
-    columns_are="period",
-    columns=["2019-10-01/2020-03-31", "2020-04-01/2020-09-30"],
-    offence="child-sexual-offences",
-)
 
 
 @pytest.fixture
@@ -83,45 +75,6 @@ def test_it_shows_what_a_dry_run_would_create_and_writes_nothing(run):
     result = run(csv_bytes([LONG_HEADER, long_row("IG", "3")]), dry_run=True)
     assert [(d.raw, d.low, d.cell) for d in result.drafts] == [("3", 3, "E2")]
     assert (Figure.objects.count(), Document.objects.count()) == (0, 0)
-
-
-def test_it_imports_the_wide_shape_forces_send_from_xlsx(run):
-    content = xlsx_bytes(
-        [
-            ["Platform", "Oct 19 - Mar 20", "Apr 20 - Sep 20"],
-            ["Instagram", 14, "*"],
-            ["Snapchat", 0, 6],
-            ["Total", 20, 11],
-        ]
-    )
-    run(content, WIDE, name="kent.xlsx")
-    rows = Figure.objects.order_by("id").values_list(
-        "platform__slug", "period_start", "raw", "low", "high", "sheet", "cell"
-    )
-    assert [(p, str(s), raw, lo, hi, sh, c) for p, s, raw, lo, hi, sh, c in rows] == [
-        ("instagram", "2019-10-01", "14", 14, 14, "Figures", "B2"),
-        ("instagram", "2020-04-01", "*", 1, 4, "Figures", "C2"),
-        ("snapchat", "2019-10-01", "0", 0, 0, "Figures", "B3"),
-        ("snapchat", "2020-04-01", "6", 6, 6, "Figures", "C3"),
-        (None, "2019-10-01", "20", 20, 20, "Figures", "B4"),
-        (None, "2020-04-01", "11", 11, 11, "Figures", "C4"),
-    ]
-
-
-def test_it_imports_a_wide_table_whose_columns_are_offences(run):
-    layout = Layout(
-        shape="wide",
-        columns_are="offence",
-        columns=["21", "skip", "22B"],
-        period_start=dt.date(2019, 10, 1),
-        period_end=dt.date(2020, 3, 31),
-    )
-    content = csv_bytes([["", "Code 21", "Comments", "Code 22B"], ["Kik", "3", "see note", "5"]])
-    run(content, layout)
-    assert list(Figure.objects.order_by("id").values_list("offence__home_office_code", "raw")) == [
-        ("21", "3"),
-        ("22B", "5"),
-    ]
 
 
 def test_it_lists_every_bad_row_with_its_column_and_writes_nothing(run, enter):
@@ -257,18 +210,12 @@ def test_it_reports_hidden_rows_hidden_columns_and_formulas(run):
         sheet.column_dimensions["D"].hidden = True
 
     content = xlsx_bytes(
-        [
-            ["Platform", "H1", "H2", "Secret"],
-            ["Instagram", 14, "=B2*2", "x"],
-            ["Snapchat", 3, 4],
-        ],
-        build=hide,
+        [LONG_HEADER, long_row("Instagram", "=2*7"), long_row("Snapchat", 3)], build=hide
     )
-    layout = Layout(**{**WIDE.__dict__, "columns": [*WIDE.columns, "skip"]})
-    errors = refusal(run, content, layout, name="kent.xlsx")
+    errors = refusal(run, content, name="kent.xlsx")
     assert errors == [
         (1, "D", "This column is hidden and holds data; unhide or delete it."),
-        (2, "C", "This cell holds a formula (=B2*2); paste its value instead."),
+        (2, "E", "This cell holds a formula (=2*7); paste its value instead."),
         (3, "", "This row is hidden in the spreadsheet; unhide or delete it."),
     ]
 
@@ -279,32 +226,11 @@ def test_it_reports_hidden_sheets_it_did_not_read(run):
         hidden.append(["personal data"])
         hidden.sheet_state = "hidden"
 
-    content = xlsx_bytes([["Platform", "H1", "H2"], ["Instagram", 1, 2]], build=add_hidden)
-    result = run(content, WIDE, name="kent.xlsx")
-    assert result.created == 2
+    content = xlsx_bytes([LONG_HEADER, long_row("Instagram", 1)], build=add_hidden)
+    result = run(content, name="kent.xlsx")
+    assert result.created == 1
     assert result.warnings == [
         "Sheet 'Working' is hidden and was not read; import it by name if it holds figures."
-    ]
-
-
-def test_it_refuses_a_wide_table_whose_columns_are_not_all_explained(run):
-    content = csv_bytes([["Platform", "H1", "H2", "Total"], ["Instagram", "1", "2", "3"]])
-    errors = refusal(run, content, WIDE)
-    assert errors == [
-        (
-            1,
-            "columns",
-            "The table has 3 value columns (B to D) but 2 meanings were "
-            "given: one each, or 'skip'.",
-        )
-    ]
-
-
-def test_it_refuses_unknown_platform_rows_in_the_wide_shape_with_close_names(run):
-    content = csv_bytes([["Platform", "H1", "H2"], ["Snap chatt", "1", "2"]])
-    errors = refusal(run, content, WIDE)
-    assert errors == [
-        (2, "A", "Unknown platform 'Snap chatt'. Closest known: 'Snap chat', 'Snapchat', 'Snap'.")
     ]
 
 

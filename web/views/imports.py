@@ -1,21 +1,27 @@
-"""Import figures into a response: choose a file and say how to read it, see every figure it
-would create (nothing is written), then confirm exactly that. The form (web.figure_import) gives
-the bytes and the layout; a new table reader replaces those two and keeps this view."""
+"""Import figures into a response from the file the force sent: choose it, see the table drawn as
+the force wrote it with each cell marked by how it was read (nothing is written), answer what the
+reader cannot decide (each change gives a new preview), then confirm exactly the reading shown."""
 
 from __future__ import annotations
+
+import re
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from responses_app import selectors, services
-from responses_app.importing.reading import ImportRefused
-from responses_app.importing.shapes import FigureDraft
-from responses_app.models import FoiResponse, OffenceCategory, Platform, PlatformScope
+from responses_app import selectors
+from responses_app.answer_import import ReadingNotReady, answer_import, answer_read
+from responses_app.importing.grid import column_letters
+from responses_app.importing.outcome import AnswerRefused, Reading, TableReading
+from responses_app.models import FoiResponse
+from responses_app.readings import reading_as_data
 from web.access import GET_POST, signed_in, to_change_or_refuse
-from web.figure_import import FigureImportForm
+from web.figure_import import AnswerImportForm, Previewed, decision_choices
 
 PREVIEW_ROWS = 200
+R1C1 = re.compile(r"R\d+C\d+")
 
 
 @signed_in
@@ -25,60 +31,39 @@ def figures_import(request: HttpRequest, pk: int) -> HttpResponse:
     response = to_change_or_refuse(
         selectors.responses_visible_to(user), selectors.responses_writable_by(user), pk
     )
-    form = FigureImportForm(
+    form = AnswerImportForm(
         request.POST or None, request.FILES or None, response=response, user=user
     )
     context = {"response": response, "campaign": response.request.campaign, "form": form}
+    refused = False
     if request.method == "POST" and form.is_valid():
         try:
-            if form.confirms:
+            if form.confirms and not form.decisions_changed:
                 return _confirm(request, response, form)
-            context.update(_preview(response, form))
-        except ImportRefused as refused:
-            context["problems"] = form.import_errors(refused.errors)
-    if form.confirms and form.confirming is not None:
-        context["confirm"] = {
-            "token": form.data["previewed"],
-            "count": form.confirming.count,
-            "needs_file": form.confirming.document is None,
-            "name": form.confirming.name,
-        }
-    failed = form.errors or context.get("problems") is not None
-    return render(request, "web/entry/import.html", context, status=400 if failed else 200)
+            reading = answer_read(
+                response=response, content=form.content, name=form.name, hints=form.hints()
+            )
+            context.update(_preview(form, reading))
+        except AnswerRefused as not_read:
+            context["problems"] = not_read.problems
+        except ReadingNotReady as not_ready:
+            context.update(_preview(form, not_ready.reading))
+            context["not_imported"] = str(not_ready)
+            refused = True
+    unreadable = "reading" in context and bool(context["reading"]["problems"])
+    refused = refused or unreadable or bool(form.errors) or context.get("problems") is not None
+    return render(request, "web/entry/import.html", context, status=400 if refused else 200)
 
 
-def _preview(response: FoiResponse, form: FigureImportForm) -> dict:
-    result = services.figures_import(
+def _confirm(request: HttpRequest, response: FoiResponse, form: AnswerImportForm):
+    previous: Previewed = form.previous
+    result = answer_import(
         response=response,
         content=form.content,
         name=form.name,
-        layout=form.layout(),
-        user=form.user,
-        dry_run=True,
-    )
-    count = len(result.drafts)
-    return {
-        "preview": _described(result.drafts[:PREVIEW_ROWS]),
-        "warnings": result.warnings,
-        "confirm": {
-            "token": form.preview_token(count),
-            "count": count,
-            "needs_file": form.chosen_document is None,
-            "name": form.name,
-        },
-    }
-
-
-def _confirm(request: HttpRequest, response: FoiResponse, form: FigureImportForm):
-    previewed = form.confirming
-    result = services.figures_import_previewed(
-        response=response,
-        content=form.content,
-        name=form.name,
-        layout=form.layout(),
         user=request.user,
-        sha256=previewed.sha256,
-        count=previewed.count,
+        hints=form.hints(),
+        digest=previous.digest,
         document=form.chosen_document,
     )
     messages.success(
@@ -87,20 +72,56 @@ def _confirm(request: HttpRequest, response: FoiResponse, form: FigureImportForm
     return redirect("web:response", pk=response.pk)
 
 
-def _described(drafts: list[FigureDraft]) -> list[dict]:
-    """The drafts with the names of their offence and platform (one query each)."""
-    offences = OffenceCategory.objects.in_bulk({d.offence_id for d in drafts})
-    platforms = Platform.objects.in_bulk({d.platform_id for d in drafts if d.platform_id})
-    scopes = dict(PlatformScope.choices)
-    return [
-        {
-            "draft": draft,
-            "offence": offences[draft.offence_id].name,
-            "platform": (
-                platforms[draft.platform_id].name
-                if draft.platform_id
-                else scopes[draft.platform_scope]
-            ),
-        }
-        for draft in drafts
-    ]
+def _preview(form: AnswerImportForm, reading: Reading) -> dict:
+    data = reading_as_data(reading)
+    token = form.preview_token(reading)
+    asked = Previewed.unsign(token).asked
+    open_keys = {q.key: q for q in reading.questions}
+    decisions = form.hints().decisions
+    return {
+        "reading": data,
+        "grids": [_grid(table) for sheet in reading.sheets for table in sheet.tables],
+        # As objects, for the same template filters as stored figures.
+        "figures": [SimpleNamespace(**f) for f in data["figures"][:PREVIEW_ROWS]],
+        "questions": [
+            {
+                "key": key,
+                "text": text,
+                "open": key in open_keys,
+                "where": _where(open_keys[key]) if key in open_keys else "",
+                "options": decision_choices(choices, any_of),
+                "current": decisions.get(key, ""),
+            }
+            for key, text, choices, any_of in asked
+        ],
+        "confirm": {
+            "token": token,
+            "count": len(reading.figures),
+            "ready": reading.ready,
+            "needs_file": form.chosen_document is None,
+            "name": form.name,
+        },
+    }
+
+
+def _where(question) -> str:
+    return f"Sheet '{question.sheet}', {', '.join(question.cells)}" if question.sheet else ""
+
+
+def _grid(table: TableReading) -> dict:
+    """The table as the force drew it: its rows and columns with each read cell in place."""
+    by_place = {(c.row, c.column): c for c in table.cells}
+    rows = sorted({c.row for c in table.cells})
+    columns = sorted({c.column for c in table.cells})
+    columns = list(range(columns[0], columns[-1] + 1)) if columns else []
+    r1c1 = bool(table.cells) and R1C1.fullmatch(table.cells[0].ref) is not None
+    return {
+        "sheet": table.sheet,
+        "region": table.region,
+        "notes": table.notes,
+        "columns": [f"C{n}" if r1c1 else column_letters(n) for n in columns],
+        "rows": [
+            (f"R{row}" if r1c1 else str(row), [by_place.get((row, column)) for column in columns])
+            for row in (range(rows[0], rows[-1] + 1) if rows else ())
+        ],
+    }

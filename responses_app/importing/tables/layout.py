@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from responses_app.importing.grid import Cell, Sheet, Span
+from responses_app.importing.labels import NOT_RECORDED_WORDS, normalise_label
 from responses_app.values import ValueRejected, parse_value
 
 MAX_HEADER_ROWS = 3
@@ -159,7 +160,9 @@ def _data_cells(sheet: Sheet, row: int) -> list[Cell]:
     if len(cells) < 2:
         return []
     label = cells[0]
-    if is_value(label) and not is_year(label):
+    # 'Not known' is both a value mark and the label of the row with no platform recorded.
+    is_label = normalise_label(label.text) in NOT_RECORDED_WORDS
+    if is_value(label) and not is_year(label) and not is_label:
         return []
     values = [c for c in cells[1:] if is_value(c)]
     return values

@@ -217,5 +217,5 @@ def test_the_office_type_comes_from_the_declared_main_part():
     assert office_package_type(TYPES.format(declared).encode()) == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    with pytest.raises(ValueError, match="not a PDF, XLSX, XLS, CSV or DOCX"):
+    with pytest.raises(ValueError, match="not a PDF, XLSX, XLS, ODS, CSV, TXT or DOCX"):
         office_package_type(TYPES.format(f"<!-- {SHEET_MAIN} -->").encode())

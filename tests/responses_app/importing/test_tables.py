@@ -46,6 +46,14 @@ def test_it_finds_title_header_data_spacer_total_and_notes():
     assert (table.label_column, table.value_columns) == (1, [2])
 
 
+def test_a_not_known_row_is_a_data_row_though_not_known_is_also_a_value_mark():
+    """'Not known' stands for 'not recorded' as a value, but as a label it names the row of
+    offences with no platform recorded: its figures are read, not taken as a footnote."""
+    sheet = grid([["Platform", "2019/20"], ["Instagram", 4], ["Not known", 3]])
+    (table,) = find_tables(sheet).tables
+    assert (table.header_rows, table.data_rows, table.note_rows) == ([1], [2, 3], [])
+
+
 def test_it_finds_two_tables_and_gives_the_text_between_them_to_the_right_one():
     sheet = grid(
         [

@@ -1,7 +1,9 @@
-"""Importing figures from the page: the preview writes nothing (no figure, no document, no file),
-and the confirmation imports exactly what was previewed or nothing.
+"""Importing figures from the page, from the file the force sent: the preview draws the table with
+each cell marked by how it was read and writes nothing (no figure, no document, no file); the
+questions are form choices and any change gives a new preview; the confirmation imports exactly
+the reading previewed or nothing.
 
-Kent's answer (received 12 Feb 2021) is the wide table forces send, two half-years:
+Kent's answer (received 12 Feb 2021), two half-years, headings as the force wrote them:
 
     Platform    | Oct 19 - Mar 20 | Apr 20 - Sep 20
     Instagram   | 14              | *
@@ -15,31 +17,26 @@ Six cells, so six figures: Instagram 14 and 1..4 (suppressed, Kent's threshold 5
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
 
+from requests_app.models import CampaignPeriod
 from responses_app import services
-from responses_app.models import Document, Figure
-from tests.responses_app.sheets import LONG_HEADER, csv_bytes, long_row, xlsx_bytes
+from responses_app.models import Document, Figure, PlatformAlias
+from tests.responses_app.sheets import xlsx_bytes
 from tests.web.entry.conftest import files_in, key, written
 
-H1, H2 = "2019-10-01/2020-03-31", "2020-04-01/2020-09-30"
 WIDE = [
     ["Platform", "Oct 19 - Mar 20", "Apr 20 - Sep 20"],
     ["Instagram", 14, "*"],
     ["Snapchat", 0, 6],
     ["Not known", 3, "not held"],
 ]
-LAYOUT = {
-    "shape": "wide",
-    "columns_are": "period",
-    "columns": f"{H1}, {H2}",
-    "offence": "child-sexual-offences",
-    "unit": "instances",
-}
+HINTS = {"offence": "child-sexual-offences", "unit": "instances"}
 PREVIEWED = [
     ("Figures!B2", "Instagram", "1 Oct 2019 \N{EN DASH} 31 Mar 2020", "14", "14"),
     ("Figures!C2", "Instagram", "1 Apr 2020 \N{EN DASH} 30 Sep 2020", "*", "1 to 4"),
@@ -64,7 +61,20 @@ IMPORTED = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def two_half_years(campaign):
+    CampaignPeriod.objects.filter(campaign=campaign).delete()
+    CampaignPeriod.objects.create(
+        campaign=campaign, start=dt.date(2019, 10, 1), end=dt.date(2020, 3, 31)
+    )
+    CampaignPeriod.objects.create(
+        campaign=campaign, start=dt.date(2020, 4, 1), end=dt.date(2020, 9, 30)
+    )
+
+
+@functools.cache
 def answer_file() -> bytes:
+    # Built once: a workbook saved twice differs in its timestamps, so in its SHA-256.
     return xlsx_bytes(WIDE)
 
 
@@ -102,25 +112,42 @@ def token_of(html: str) -> str:
     return re.search(r'name="previewed" value="([^"]+)"', html).group(1)
 
 
-def test_the_form_starts_at_the_latest_spreadsheet_of_the_response(attached, client, kent_response):
+def confirming(html: str, **more) -> dict:
+    return {"previewed": token_of(html), "action": "confirm", **more}
+
+
+def cell_kinds(html: str) -> dict[str, str]:
+    return dict(re.findall(r'data-ref="([A-Z]+\d+)" data-kind="(\w+)"', html))
+
+
+def test_the_form_starts_at_the_latest_readable_document_of_the_response(
+    attached, client, kent_response
+):
     html = client.get(url(kent_response)).content.decode()
     assert f'<option value="{attached.pk}" selected>kent-answer.xlsx</option>' in html
 
 
-def test_a_preview_writes_nothing_and_the_confirmation_imports_exactly_it(
+def test_a_preview_draws_the_table_writes_nothing_and_the_confirmation_imports_exactly_it(
     attached, client, kent_response, data_entry, documents_folder
 ):
     before = written(documents_folder)
-    preview = client.post(url(kent_response), {"document": attached.pk, **LAYOUT})
+    preview = client.post(url(kent_response), {"document": attached.pk, **HINTS})
     html = preview.content.decode()
     assert preview.status_code == 200
-    assert "Preview: 6 figures would be created" in html
+    assert "Preview of kent-answer.xlsx: 6 figures read" in html
+    assert cell_kinds(html) == {
+        "A1": "header", "B1": "header", "C1": "header",
+        "A2": "label", "B2": "exact", "C2": "interval",
+        "A3": "label", "B3": "zero", "C3": "exact",
+        "A4": "label", "B4": "exact", "C4": "not_held",
+    }  # fmt: skip
+    assert 'title="C2: interval' in html
     assert [row[:3] + row[4:6] for row in preview_rows(html)] == [
         (cell, platform, period, raw, means) for cell, platform, period, raw, means in PREVIEWED
     ]
     assert written(documents_folder) == before
 
-    confirm = client.post(url(kent_response), {"previewed": token_of(html)})
+    confirm = client.post(url(kent_response), confirming(html))
     assert confirm["Location"] == f"/responses/{kent_response.pk}/"
     assert imported() == IMPORTED
     assert set(Figure.objects.values_list("document", "entered_by", "sheet")) == {
@@ -132,28 +159,41 @@ def test_a_preview_writes_nothing_and_the_confirmation_imports_exactly_it(
     assert "Imported 6 figures from kent-answer.xlsx." in page
 
 
+def test_the_same_file_uploaded_when_already_attached_is_one_document(
+    attached, client, kent_response, documents_folder
+):
+    with attached.file.open("rb") as stored:
+        content = stored.read()
+    upload = SimpleUploadedFile("copy of kent-answer.xlsx", content)
+    html = client.post(url(kent_response), {"file": upload, **HINTS}).content.decode()
+    same = SimpleUploadedFile("copy of kent-answer.xlsx", content)
+    assert client.post(url(kent_response), confirming(html, file=same)).status_code == 302
+    assert list(Document.objects.all()) == [attached]
+    assert set(Figure.objects.values_list("document", flat=True)) == {attached.pk}
+    assert len(files_in(documents_folder)) == 1
+
+
 def test_an_uploaded_file_is_chosen_again_to_confirm_and_must_be_the_same(
     kent_response, client, documents_folder
 ):
     before = written(documents_folder)
     upload = SimpleUploadedFile("kent-answer.xlsx", answer_file())
-    html = client.post(url(kent_response), {"file": upload, **LAYOUT}).content.decode()
-    assert "Preview: 6 figures would be created" in html
+    html = client.post(url(kent_response), {"file": upload, **HINTS}).content.decode()
+    assert "Preview of kent-answer.xlsx: 6 figures read" in html
     assert "Choose kent-answer.xlsx again" in html
     assert written(documents_folder) == before
-    token = token_of(html)
 
-    missing = client.post(url(kent_response), {"previewed": token})
+    missing = client.post(url(kent_response), confirming(html))
     assert missing.status_code == 400
     assert "Choose the file you previewed again: it was not kept." in missing.content.decode()
     other = SimpleUploadedFile("kent-answer.xlsx", xlsx_bytes([*WIDE[:3], ["Not known", 4, 0]]))
-    different = client.post(url(kent_response), {"previewed": token, "file": other})
+    different = client.post(url(kent_response), confirming(html, file=other))
     assert different.status_code == 400
     assert "This is not the file you previewed." in different.content.decode()
     assert written(documents_folder) == before
 
     same = SimpleUploadedFile("kent-answer.xlsx", answer_file())
-    assert client.post(url(kent_response), {"previewed": token, "file": same}).status_code == 302
+    assert client.post(url(kent_response), confirming(html, file=same)).status_code == 302
     document = Document.objects.get()
     assert (document.original_name, document.response) == ("kent-answer.xlsx", kent_response)
     assert imported() == IMPORTED
@@ -161,27 +201,27 @@ def test_an_uploaded_file_is_chosen_again_to_confirm_and_must_be_the_same(
     assert len(files_in(documents_folder)) == 1
 
 
-def test_the_confirmation_reads_the_layout_from_the_preview_not_from_the_form(
+def test_the_confirmation_reads_the_hints_from_the_preview_not_from_the_form(
     attached, client, kent_response
 ):
-    html = client.post(url(kent_response), {"document": attached.pk, **LAYOUT}).content.decode()
-    changed = {**LAYOUT, "columns": f"{H1}, skip", "previewed": token_of(html)}
+    html = client.post(url(kent_response), {"document": attached.pk, **HINTS}).content.decode()
+    changed = confirming(html, offence="indecent-image-offences", sheet="Other")
     assert client.post(url(kent_response), changed).status_code == 302
-    assert Figure.objects.count() == 6
+    assert set(Figure.objects.values_list("offence__slug", flat=True)) == {"child-sexual-offences"}
 
 
 @pytest.mark.parametrize("tamper", ["drop a character", "another person"])
 def test_a_changed_or_borrowed_preview_is_refused(
     attached, client, kent_response, browser_for, second_clerk, documents_folder, tamper
 ):
-    html = client.post(url(kent_response), {"document": attached.pk, **LAYOUT}).content.decode()
+    html = client.post(url(kent_response), {"document": attached.pk, **HINTS}).content.decode()
     token = token_of(html)
     before = written(documents_folder)
     if tamper == "drop a character":
-        answer = client.post(url(kent_response), {"previewed": token[:-1]})
+        answer = client.post(url(kent_response), {"previewed": token[:-1], "action": "confirm"})
         message = "This preview has expired or was changed: preview it again."
     else:
-        answer = browser_for(second_clerk).post(url(kent_response), {"previewed": token})
+        answer = browser_for(second_clerk).post(url(kent_response), confirming(html))
         message = "This preview was for another response or person."
     assert answer.status_code == 400
     assert message in answer.content.decode()
@@ -191,65 +231,74 @@ def test_a_changed_or_borrowed_preview_is_refused(
 def test_a_figure_keyed_since_the_preview_refuses_the_whole_import(
     attached, client, kent_response, second_clerk, documents_folder
 ):
-    html = client.post(url(kent_response), {"document": attached.pk, **LAYOUT}).content.decode()
+    html = client.post(url(kent_response), {"document": attached.pk, **HINTS}).content.decode()
     key(kent_response, second_clerk, "14", "instagram")
     before = written(documents_folder)
-    answer = client.post(url(kent_response), {"previewed": token_of(html)})
+    answer = client.post(url(kent_response), confirming(html))
     assert answer.status_code == 400
     page = answer.content.decode()
+    assert "The file now reads differently from the preview you confirmed" in page
     assert "Nothing can be imported: 1 problem" in page
-    assert "This response already has this figure; correct it instead." in page
+    assert "B2: This response already has this figure; correct it instead." in page
+    assert "Import 6 figures" not in page
     assert written(documents_folder) == before
 
 
-@pytest.mark.parametrize(
-    ("fields", "field", "message"),
-    [
-        ({"columns": H1}, "columns", "The table has 2 value columns (B to C) but 1 meanings"),
-        ({"columns": ""}, "columns", "Say what each value column holds, separated by commas."),
-        ({"offence": ""}, "offence", "Choose the offence every column counts."),
-        (
-            {"columns_are": "offence", "columns": "22B, 21"},
-            "period_start",
-            "Give the period every column counts.",
-        ),
-        ({"document": ""}, "file", "Choose a document of the response, or upload a file."),
-    ],
-)
-def test_a_layout_that_does_not_fit_is_refused_beside_its_field(
-    attached, client, kent_response, documents_folder, fields, field, message
+def test_questions_are_choices_and_a_changed_choice_gives_a_new_preview(
+    client, kent_response, documents_folder
 ):
-    before = written(documents_folder)
-    answer = client.post(url(kent_response), {"document": attached.pk, **LAYOUT, **fields})
-    assert answer.status_code == 400
-    beside = re.search(rf'id="{field}-error" role="alert">(.*?)</span>', answer.content.decode())
-    assert beside and message in beside.group(1)
-    assert written(documents_folder) == before
-
-
-def test_bad_rows_are_listed_by_row_and_column(kent_response, client, documents_folder):
-    content = csv_bytes([LONG_HEADER, long_row("IG", "-2"), long_row("Myspace", "4")])
-    upload = SimpleUploadedFile("kent.csv", content)
-    before = written(documents_folder)
-    answer = client.post(url(kent_response), {"file": upload, "shape": "long", "unit": "instances"})
-    assert answer.status_code == 400
-    table = answer.content.decode().split('class="data problems"')[1].split("</table>")[0]
-    problems = re.findall(r"<tr><td>(\d+)</td><td>([A-Z]+)</td><td>([^<]+)</td></tr>", table)
-    assert [(row, column) for row, column, _ in problems] == [("2", "E"), ("3", "D")]
-    assert problems[0][2].startswith("&#x27;-2&#x27; is negative")
-    assert problems[1][2].startswith("Unknown platform &#x27;Myspace&#x27;")
-    assert written(documents_folder) == before
-
-
-def test_a_file_that_is_not_a_table_is_refused_beside_the_upload(
-    kent_response, client, documents_folder
-):
-    before = written(documents_folder)
-    pdf = SimpleUploadedFile("kent.pdf", b"%PDF-1.7\n%%EOF\n")
-    answer = client.post(url(kent_response), {"file": pdf, **LAYOUT})
-    assert answer.status_code == 400
-    assert (
-        'id="file-error" role="alert">This is a PDF: key its figures by hand, or import a CSV or '
-        "XLSX.</span>" in answer.content.decode()
+    """'Yubo' is no platform in the lists: the preview asks, offers no import, and marks its
+    cells; choosing 'skip' gives a new preview of six figures; confirming with the choice
+    changed to 'other platform' imports nothing and previews eight; confirmed as previewed,
+    eight figures, and 'yubo' is kept as the other platform's alias."""
+    content = xlsx_bytes([*WIDE, ["Yubo", 2, 1]])
+    attached = services.document_attach(
+        response=kent_response, name="kent.xlsx", content=content, user=None
     )
+    asked = client.post(url(kent_response), {"document": attached.pk, **HINTS}).content.decode()
+    assert "&#x27;Yubo&#x27; is not a known platform or offence." in asked
+    assert "(Sheet &#x27;Figures&#x27;, A5)" in asked
+    assert 'name="decision:label:yubo"' in asked
+    assert 'value="platform:instagram">Instagram</option>' in asked
+    assert 'value="confirm"' not in asked
+    assert cell_kinds(asked)["B5"] == "question"
+
+    skipped = client.post(
+        url(kent_response),
+        {"previewed": token_of(asked), "action": "preview", "decision:label:yubo": "skip"},
+    ).content.decode()
+    assert "Preview of kent.xlsx: 6 figures read" in skipped
+    assert '<option value="skip" selected>' in skipped
+    assert "Import 6 figures from kent.xlsx" in skipped
+
+    changed = client.post(
+        url(kent_response), confirming(skipped, **{"decision:label:yubo": "other_platform"})
+    )
+    assert changed.status_code == 200
+    assert "Preview of kent.xlsx: 8 figures read" in changed.content.decode()
+    assert not Figure.objects.exists()
+
+    done = client.post(url(kent_response), confirming(changed.content.decode()))
+    assert done.status_code == 302
+    assert Figure.objects.count() == 8
+    assert PlatformAlias.objects.get(name="yubo").platform.slug == "other"
+
+
+def test_no_document_and_no_upload_is_refused_beside_the_upload(
+    attached, client, kent_response, documents_folder
+):
+    before = written(documents_folder)
+    answer = client.post(url(kent_response), {"document": "", **HINTS})
+    assert answer.status_code == 400
+    beside = re.search(r'id="file-error" role="alert">(.*?)</span>', answer.content.decode())
+    assert beside and "Choose a document of the response, or upload a file." in beside.group(1)
+    assert written(documents_folder) == before
+
+
+def test_a_file_that_is_not_a_table_is_refused_naming_why(kent_response, client, documents_folder):
+    before = written(documents_folder)
+    text = SimpleUploadedFile("kent.csv", b"Dear requester,\nWe hold no information.\n")
+    answer = client.post(url(kent_response), {"file": text, **HINTS})
+    assert answer.status_code == 400
+    assert "No table of figures was found in the file." in answer.content.decode()
     assert written(documents_folder) == before

@@ -150,7 +150,7 @@ EXECUTABLE = b"MZ\x90\x00 an executable, not a zip"
         (
             {"documents": [SimpleUploadedFile("figures.xlsx", EXECUTABLE)]},
             "documents",
-            "figures.xlsx: This file is not a PDF, XLSX, XLS, CSV or DOCX file.",
+            "figures.xlsx: This file is not a PDF, XLSX, XLS, ODS, CSV, TXT or DOCX file.",
         ),
         (
             {"documents": [xlsx(), SimpleUploadedFile("empty.csv", b"")]},
