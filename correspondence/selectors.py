@@ -19,10 +19,9 @@ from requests_app.selectors import (
     requests_visible_to,
     requests_writable_by,
 )
-from responses_app.documents import CSV, XLS, XLSX
+from responses_app.documents import SPREADSHEETS
 from responses_app.models import Document
 
-SPREADSHEETS = (XLSX, XLS, CSV)
 # The bytes and the HTML stay in the database until a page asks for one message.
 HEAVY = ("raw", "body_html")
 

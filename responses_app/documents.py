@@ -33,6 +33,8 @@ EXTENSIONS = {
 ACCEPTED = "PDF, XLSX, XLS, ODS, CSV, TXT or DOCX"
 # What the answer reader reads tables from (a scanned PDF it names, for the manual grid).
 READABLE_ANSWERS = (XLSX, XLS, ODS, CSV, TEXT, DOCX, PDF)
+# The answers that are tables by nature: a reply bringing one is waiting for its figures.
+SPREADSHEETS = (XLSX, XLS, ODS, CSV)
 
 OLE2_HEADER = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_HEADER = b"PK\x03\x04"
