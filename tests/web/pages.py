@@ -8,6 +8,8 @@ The world is tests/web/page_world.py. The rules the table follows:
   consumer) is a 404, so its existence does not leak;
 - a caller who may read but not change (data entry on a campaign's settings, a consumer on a
   published campaign) gets 403 for a change, and for the pages that only exist to change;
+- a consumer reads a published campaign's figures and releases, and gets 403 for its working
+  records (board, requests, responses), as in the API (requests_app/roles.py reads_records);
 - a method the page does not have is a 405, once the caller is signed in.
 
 To add a page: add its rows (its URL name must have a row for each of METHODS), and its path's
@@ -62,7 +64,10 @@ TABLE = [
     ("/campaigns/{campaign}/", "GET", None, (200, 200, 404, 200, 404, 200, S)),
     ("/campaigns/{campaign}/", "POST", BULK, (302, 302, 404, 302, 404, 302, S)),
     ("/campaigns/{campaign}/", OTHER, None, (405, 405, 405, 405, 405, 405, S)),
-    ("/campaigns/{published}/", "GET", None, (200, 200, 200, 200, 200, 200, S)),
+    # A consumer reads what is published (figures, compliance, releases), not the working
+    # records: the board, request and response pages of a published campaign are a 403 naming
+    # what it may read.
+    ("/campaigns/{published}/", "GET", None, (200, 200, 200, 200, 403, 200, S)),
     ("/campaigns/{published}/", "POST", BULK_PUBLISHED, (302, 403, 403, 302, 403, 302, S)),
     # A campaign's settings, forces, sending and waves: its team and staff.
     ("/campaigns/{campaign}/edit/", "GET", None, (200, 200, 404, 403, 404, 200, S)),
@@ -87,7 +92,7 @@ TABLE = [
     ("/requests/{essex}/", OTHER, None, (405, 405, 405, 405, 405, 405, S)),
     ("/requests/{kent}/", "GET", None, (200, 200, 404, 200, 404, 200, S)),
     ("/requests/{surrey}/", "GET", None, (200, 200, 404, 200, 404, 200, S)),
-    ("/requests/{jersey}/", "GET", None, (200, 200, 200, 200, 200, 200, S)),
+    ("/requests/{jersey}/", "GET", None, (200, 200, 200, 200, 403, 200, S)),
     ("/requests/{jersey}/", "POST", ACKNOWLEDGE, (302, 403, 403, 302, 403, 302, S)),
     # Re-asking a force: the campaign's team and staff.
     ("/requests/{surrey}/reask/", "GET", None, (200, 200, 404, 403, 404, 200, S)),

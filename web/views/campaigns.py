@@ -7,12 +7,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET
 
+from requests_app import roles
 from requests_app.models import Campaign
 from requests_app.selectors import (
     campaign_counts,
@@ -28,6 +30,7 @@ from requests_app.services import (
     campaign_update,
     requests_record_event,
 )
+from responses_app.models import DatasetRelease
 from responses_app.selectors import campaign_categories, campaigns_with_progress
 from responses_app.services import campaign_categories_set
 from web.access import (
@@ -37,6 +40,7 @@ from web.access import (
     may_change_campaign,
     may_create_campaigns,
     posted,
+    records_to_read,
     signed_in,
 )
 from web.board import board_rows
@@ -55,6 +59,13 @@ from web.forms import (
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     campaigns = campaigns_with_progress(campaigns_visible_to(request.user), today=today)
+    if not roles.reads_records(request.user):
+        # A consumer's home: the published campaigns, each with its figures and releases.
+        releases = DatasetRelease.objects.order_by("-number")
+        campaigns = campaigns.filter(published=True).prefetch_related(
+            Prefetch("releases", queryset=releases)
+        )
+        return render(request, "web/home_reader.html", {"campaigns": campaigns})
     context = {"campaigns": campaigns, "may_create": may_create_campaigns(request)}
     return render(request, "web/home.html", context)
 
@@ -63,6 +74,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @GET_POST
 def board(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = campaign_to_read(request, pk)
+    records_to_read(request, campaign)
     today = timezone.localdate()
     writable = requests_writable_by(request.user).filter(campaign=campaign)
     may_record = writable.exists()
