@@ -3,7 +3,17 @@ from django.urls import path, reverse_lazy
 from django.views.decorators.http import require_GET
 
 from web.access import signed_in
-from web.views import campaigns, entry, figures, imports, releases, requests, responses, sending
+from web.views import (
+    campaigns,
+    compliance,
+    entry,
+    figures,
+    imports,
+    releases,
+    requests,
+    responses,
+    sending,
+)
 
 app_name = "web"
 
@@ -32,6 +42,11 @@ urlpatterns = [
     # The figures page answers GET only (signed in first, so anonymous callers are sent to
     # sign in whatever the method).
     path("campaigns/<int:pk>/figures/", signed_in(require_GET(figures.figures)), name="figures"),
+    path(
+        "campaigns/<int:pk>/compliance/",
+        signed_in(require_GET(compliance.compliance)),
+        name="compliance",
+    ),
     path("requests/<int:pk>/", requests.request_page, name="request"),
     path("requests/<int:pk>/reask/", requests.reask, name="reask"),
     # A release's page and files: public when its campaign is published; the address is the

@@ -86,6 +86,10 @@ TABLE = [
     ("/campaigns/{campaign}/send/", OTHER, None, (405, 405, 405, 405, 405, 405, S)),
     ("/campaigns/{campaign}/figures/", "GET", None, (200, 200, 404, 200, 404, 200, S)),
     ("/campaigns/{campaign}/figures/", "POST " + OTHER, None, (405, 405, 405, 405, 405, 405, S)),
+    # How forces answered: whoever reads the campaign's figures, a consumer included.
+    ("/campaigns/{campaign}/compliance/", "GET", None, (200, 200, 404, 200, 404, 200, S)),
+    ("/campaigns/{published}/compliance/", "GET", None, (200, 200, 200, 200, 200, 200, S)),
+    ("/campaigns/{campaign}/compliance/", "POST " + OTHER, None, (405,) * 6 + (S,)),
     # A request: whoever sees its campaign; events: whoever may record them (data entry too).
     ("/requests/{essex}/", "GET", None, (200, 200, 404, 200, 404, 200, S)),
     ("/requests/{essex}/", "POST", ACKNOWLEDGE, (302, 302, 404, 302, 404, 302, S)),
