@@ -157,4 +157,9 @@ def pages_shown() -> list[tuple[str, str]]:
             for caller, outcome in zip(CALLERS, outcomes, strict=True):
                 if outcome == 200:
                     shown.setdefault(path, caller)
-    return [(caller, path) for path, caller in shown.items()]
+    return [(caller, path) for path, caller in shown.items()] + DIFFERENT_FOR
+
+
+# Pages whose template differs by caller, so the first caller shown is not enough: a consumer's
+# home lists published campaigns with their figures and releases.
+DIFFERENT_FOR = [("consumer", "/")]

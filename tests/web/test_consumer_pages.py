@@ -61,10 +61,12 @@ def test_a_consumers_home_lists_published_campaigns_with_figures_and_releases(
     release_create(campaign=campaign, name="Second", user=owner)
     html = browser_for(consumer).get("/").content.decode()
     assert _rows(html)[1:] == [
-        f"{campaign.title} Oct 2019 \u2013 Sep 2020 2 1 Release 2 of {campaign.title} , "
+        f"{campaign.title} Oct 2019 \u2013 Sep 2020 2 1 Figures of {campaign.title} \u00b7 "
+        f"How forces answered to {campaign.title} Release 2 of {campaign.title} , "
         f"Release 1 of {campaign.title}"
     ]
     assert f'href="/campaigns/{campaign.pk}/figures/"' in html
+    assert f'href="/campaigns/{campaign.pk}/compliance/"' in html
     assert f'href="/campaigns/{campaign.pk}/releases/2/"' in html
     assert f'href="/campaigns/{campaign.pk}/"' not in html
     assert "Still private" not in html
