@@ -160,6 +160,6 @@ def pages_shown() -> list[tuple[str, str]]:
     return [(caller, path) for path, caller in shown.items()] + DIFFERENT_FOR
 
 
-# Pages whose template differs by caller, so the first caller shown is not enough: a consumer's
-# home lists published campaigns with their figures and releases.
-DIFFERENT_FOR = [("consumer", "/")]
+# Pages that differ by caller, so the first caller shown is not enough: a consumer's home lists
+# published campaigns with their figures and releases; its compliance page links no request.
+DIFFERENT_FOR = [("consumer", "/"), ("consumer", "/campaigns/{published}/compliance/")]
