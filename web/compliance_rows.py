@@ -91,6 +91,8 @@ def _extension(row: ComplianceRow) -> str:
         verdict = "proper"
     elif not extension.notice_in_time:
         verdict = "notice late"
+    elif extension.estimate is None:
+        verdict = "no estimate, which s.17(2) requires"
     else:
         verdict = "beyond the ceiling"
     kept = {True: "; answered by the ceiling", False: "; the ceiling passed", None: ""}

@@ -28,7 +28,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from requests_app.models import Force
-from requests_app.services import campaign_send
+from requests_app.services import campaign_send, request_record_event
 from tests.responses_app.test_compliance import SEVEN, seven  # noqa: F401 (a fixture)
 
 PAGE = "/campaigns/{}/compliance/"
@@ -172,3 +172,19 @@ def test_it_costs_the_same_queries_however_many_forces(campaign, owner, browser_
 
 
 assert len(SEVEN) == 7
+
+
+def test_an_extension_without_an_estimate_says_what_it_lacks(campaign, owner, browser_for):
+    """Kent, sent Mon 3 Nov 2025 and due Tue 2 Dec, sends an extension notice on Fri 28 Nov with
+    no date: not proper, because s.17(2) requires an estimate. The ceiling is 5 Jan 2026."""
+    kent = campaign_send(
+        campaign=campaign,
+        forces=[Force.objects.get(slug="kent")],
+        sent_on=dt.date(2025, 11, 3),
+        user=owner,
+    )[0]
+    request_record_event(request=kent, kind="extension", on=dt.date(2025, 11, 28), user=owner)
+    html = browser_for(owner).get(PAGE.format(campaign.pk)).content.decode()
+    extension = rows_of(html)["Kent Police"][5]
+    assert extension.startswith("Notice 28 Nov 2025, answer by no date given (ceiling 5 Jan 2026)")
+    assert extension.endswith(": no estimate, which s.17(2) requires; the ceiling passed")
