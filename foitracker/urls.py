@@ -19,5 +19,6 @@ urlpatterns = [
 ]
 
 # A plain message for pages, the API's error shape for the API; never a traceback.
+handler403 = "web.access.refused"
 handler404 = "core.errors.not_found"
 handler500 = "core.errors.server_error"

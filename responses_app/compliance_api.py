@@ -28,4 +28,4 @@ class ComplianceView(APIView):
         report = selectors.compliance_report(
             user=request.user, today=timezone.localdate(), **query.validated_data
         )
-        return Response(ComplianceSerializer(report).data)
+        return Response(ComplianceSerializer(report, context={"request": request}).data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from requests_app.roles import reads_records
 from requests_app.serializers import ForceSlugField
 from responses_app.compliance import Answer
 from responses_app.dataset_serializers import VisibleField
@@ -70,8 +71,18 @@ class ReviewSerializer(serializers.Serializer):
     answered_on = serializers.DateField(allow_null=True)
     outcome = serializers.CharField(help_text="Empty if logged before outcomes were kept.")
     outcome_label = serializers.CharField()
-    note = serializers.CharField(help_text="The answer's note: for old reviews, the outcome.")
+    note = serializers.CharField(
+        help_text="The answer's note: for old reviews, the outcome. Empty for a consumer or an "
+        "anonymous reader: event notes are working records (docs/api.md, 'Who reads what')."
+    )
     answered_in_time = serializers.BooleanField(allow_null=True)
+
+    def to_representation(self, review) -> dict:
+        data = super().to_representation(review)
+        http_request = self.context.get("request")
+        if http_request is None or not reads_records(http_request.user):
+            data["note"] = ""
+        return data
 
 
 class CampaignNameSerializer(serializers.Serializer):

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET
 from web.access import signed_in
 from web.views import (
     campaigns,
+    compliance,
     entry,
     figures,
     imports,
@@ -44,6 +45,11 @@ urlpatterns = [
     # The figures page answers GET only (signed in first, so anonymous callers are sent to
     # sign in whatever the method).
     path("campaigns/<int:pk>/figures/", signed_in(require_GET(figures.figures)), name="figures"),
+    path(
+        "campaigns/<int:pk>/compliance/",
+        signed_in(require_GET(compliance.compliance)),
+        name="compliance",
+    ),
     path("requests/<int:pk>/", requests.request_page, name="request"),
     path("requests/<int:pk>/reask/", requests.reask, name="reask"),
     # Correspondence: a request's letters and the forces' replies, and mail no rule matched.

@@ -1,5 +1,6 @@
 """axe-core on every page of the page table (tests/web/pages.py): no serious or critical
-violation. axe-core is read from node_modules (package.json pins it; `make install` runs
+violation, and nothing wider than the window at a laptop's width or a phone's (390 px).
+axe-core is read from node_modules (package.json pins it; `make install` runs
 `npm ci`), never fetched while the tests run; a page added to the table is checked here too."""
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from tests.api_world import documents_in, documents_restore
+from requests_app import roles
+from tests.api_world import documents_in, documents_restore, member
 from tests.browser.conftest import PHONE, from_database
 from tests.conftest import service_missing
 from tests.web.page_world import NOW, page_world_build
@@ -29,7 +31,9 @@ def world(transactional_db, tmp_path):
     saved = documents_in(tmp_path / "documents")
     # Ticking, so the browser's waits and the server's clock both move on normally.
     with time_machine.travel(NOW, tick=True):
-        yield page_world_build()
+        built = page_world_build()
+        member("consumer", roles.CONSUMER)  # for the consumer's home (pages.DIFFERENT_FOR)
+        yield built
     documents_restore(saved)
 
 
@@ -77,6 +81,11 @@ def test_every_page_has_no_serious_accessibility_violation(world, axe_context, l
             # Open every folded section, so the forms inside them are checked too.
             page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
             violations = _serious_violations(page)
+            # Nothing wider than a phone: a wide table scrolls inside its own box.
+            page.wait_for_load_state("load")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > viewport["width"]:
+                violations.append(f"the page is {width}px wide")
             if violations:
                 found[f"{path} as {who} at {viewport['width']}px"] = violations
     assert found == {}

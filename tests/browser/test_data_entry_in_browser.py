@@ -173,6 +173,9 @@ def test_two_clerks_enter_and_verify_an_answer_and_a_consumer_reads_it(page, tmp
 
     sign_in(page, "reader", "foi-reader-local")
     assert page.get_by_role("link", name="Data entry").count() == 0
+    # A consumer's home: the published campaigns with their figures and releases, no board.
+    assert page.locator("h1").inner_text() == "Published campaigns"
+    screenshot(page, "consumer-home", full_page=False)
     page.get_by_role("link", name=f"Figures of {CAMPAIGN}", exact=False).first.click()
     headline = page.locator("#headline").inner_text()
     assert page.locator(".headline-share").inner_text() == "Between 50.9% and 52.0%"
@@ -183,3 +186,9 @@ def test_two_clerks_enter_and_verify_an_answer_and_a_consumer_reads_it(page, tmp
     forces = page.locator("#forces-h ~ details table")
     northamptonshire = forces.locator("tr", has_text="Northamptonshire Police")
     assert northamptonshire.locator("td").all_text_contents() == ["142", "142", "142"]
+    # The working records behind the figures are refused, with the way back to them.
+    figures_url = page.url
+    page.goto(figures_url.replace("/figures/", "/"))
+    assert page.locator("h1").inner_text() == "Not allowed"
+    page.get_by_role("link", name="Read this campaign's figures").click()
+    assert page.url == figures_url

@@ -67,6 +67,21 @@ def test_a_researcher_finds_the_overdue_forces_and_the_headline_share(page, scre
     assert drawn["outside"] == []
 
 
+def test_a_researcher_reads_how_each_force_answered(page, screenshot):
+    """Northamptonshire's answer was due Tue 1 Dec 2020 and never came. Working days after it
+    up to Mon 1 Mar 2021, on the FOIA calendar (every UK bank holiday: Fri 25 and Mon 28 Dec,
+    Fri 1 Jan, and Scotland's Mon 4 Jan for 2 Jan): Dec 2-4, 7-11, 14-18, 21-24, 29-31 make 20;
+    Jan 5-8, 11-15, 18-22, 25-29 make 19; February's four weeks 20; and 1 Mar: 60."""
+    page.get_by_role("link", name="Online child sexual offences by platform").first.click()
+    page.get_by_role("link", name="How forces answered").click()
+    rows = page.locator("table.compliance tbody tr")
+    assert rows.count() == 45
+    northamptonshire = rows.filter(has_text="Northamptonshire Police").locator("td")
+    assert northamptonshire.nth(4).inner_text() == "No answer: 60 working days past the due date"
+    assert page.locator("dl.totals dd").last.inner_text() == "2"
+    screenshot(page, "compliance", full_page=False)
+
+
 CHART_TEXT = """() => {
   const sizes = [], outside = [];
   for (const svg of document.querySelectorAll("figure.chart svg")) {

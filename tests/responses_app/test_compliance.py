@@ -378,6 +378,23 @@ def test_a_review_without_an_outcome_is_counted_as_not_recorded_with_its_note(
     }
 
 
+def test_a_consumer_reads_the_reviews_outcome_but_not_the_events_note(
+    client_for, owner, consumer, campaign, data_entry
+):
+    """Event notes are working records (docs/api.md, "Who reads what"): a consumer of the
+    published campaign gets the review's dates and outcome, and an empty note."""
+    campaign.published = True
+    campaign.save()
+    kent = send(campaign, owner, ["kent"])["kent"]
+    answer(kent, data_entry, "2025-11-24", "refused", exemptions=["s12"])
+    log(kent, owner, ("internal_review_requested", "2025-11-26"))
+    log(kent, owner, ("internal_review_response", "2026-01-05", {"note": "Refusal upheld."}))
+    [row] = report(client_for(consumer), campaign=campaign.pk)["rows"]
+    assert (row["review"]["answered_on"], row["review"]["note"]) == ("2026-01-05", "")
+    [row] = report(client_for(owner), campaign=campaign.pk)["rows"]
+    assert row["review"]["note"] == "Refusal upheld."
+
+
 def test_its_query_count_does_not_grow_with_requests(
     client_for, owner, seven, data_entry, django_assert_num_queries
 ):

@@ -8,6 +8,8 @@ The world is tests/web/page_world.py. The rules the table follows:
   consumer) is a 404, so its existence does not leak;
 - a caller who may read but not change (data entry on a campaign's settings, a consumer on a
   published campaign) gets 403 for a change, and for the pages that only exist to change;
+- a consumer reads a published campaign's figures and releases, and gets 403 for its working
+  records (board, requests, responses), as in the API (requests_app/roles.py reads_records);
 - a method the page does not have is a 405, once the caller is signed in.
 
 To add a page: add its rows (its URL name must have a row for each of METHODS), and its path's
@@ -78,7 +80,10 @@ TABLE = [
     ("/campaigns/{campaign}/", "GET", None, (200, 200, 404, 200, 404, 200, S)),
     ("/campaigns/{campaign}/", "POST", BULK, (302, 302, 404, 302, 404, 302, S)),
     ("/campaigns/{campaign}/", OTHER, None, (405, 405, 405, 405, 405, 405, S)),
-    ("/campaigns/{published}/", "GET", None, (200, 200, 200, 200, 200, 200, S)),
+    # A consumer reads what is published (figures, compliance, releases), not the working
+    # records: the board, request and response pages of a published campaign are a 403 naming
+    # what it may read.
+    ("/campaigns/{published}/", "GET", None, (200, 200, 200, 200, 403, 200, S)),
     ("/campaigns/{published}/", "POST", BULK_PUBLISHED, (302, 403, 403, 302, 403, 302, S)),
     # A campaign's settings, forces, sending and waves: its team and staff.
     ("/campaigns/{campaign}/edit/", "GET", None, (200, 200, 404, 403, 404, 200, S)),
@@ -97,13 +102,17 @@ TABLE = [
     ("/campaigns/{campaign}/send/", OTHER, None, (405, 405, 405, 405, 405, 405, S)),
     ("/campaigns/{campaign}/figures/", "GET", None, (200, 200, 404, 200, 404, 200, S)),
     ("/campaigns/{campaign}/figures/", "POST " + OTHER, None, (405, 405, 405, 405, 405, 405, S)),
+    # How forces answered: whoever reads the campaign's figures, a consumer included.
+    ("/campaigns/{campaign}/compliance/", "GET", None, (200, 200, 404, 200, 404, 200, S)),
+    ("/campaigns/{published}/compliance/", "GET", None, (200, 200, 200, 200, 200, 200, S)),
+    ("/campaigns/{campaign}/compliance/", "POST " + OTHER, None, (405,) * 6 + (S,)),
     # A request: whoever sees its campaign; events: whoever may record them (data entry too).
     ("/requests/{essex}/", "GET", None, (200, 200, 404, 200, 404, 200, S)),
     ("/requests/{essex}/", "POST", ACKNOWLEDGE, (302, 302, 404, 302, 404, 302, S)),
     ("/requests/{essex}/", OTHER, None, (405, 405, 405, 405, 405, 405, S)),
     ("/requests/{kent}/", "GET", None, (200, 200, 404, 200, 404, 200, S)),
     ("/requests/{surrey}/", "GET", None, (200, 200, 404, 200, 404, 200, S)),
-    ("/requests/{jersey}/", "GET", None, (200, 200, 200, 200, 200, 200, S)),
+    ("/requests/{jersey}/", "GET", None, (200, 200, 200, 200, 403, 200, S)),
     ("/requests/{jersey}/", "POST", ACKNOWLEDGE, (302, 403, 403, 302, 403, 302, S)),
     # Re-asking a force: the campaign's team and staff.
     ("/requests/{surrey}/reask/", "GET", None, (200, 200, 404, 403, 404, 200, S)),
@@ -202,4 +211,9 @@ def pages_shown() -> list[tuple[str, str]]:
             for caller, outcome in zip(CALLERS, outcomes, strict=True):
                 if outcome == 200:
                     shown.setdefault(path, caller)
-    return [(caller, path) for path, caller in shown.items()]
+    return [(caller, path) for path, caller in shown.items()] + DIFFERENT_FOR
+
+
+# Pages that differ by caller, so the first caller shown is not enough: a consumer's home lists
+# published campaigns with their figures and releases; its compliance page links no request.
+DIFFERENT_FOR = [("consumer", "/"), ("consumer", "/campaigns/{published}/compliance/")]

@@ -160,7 +160,9 @@ def test_readers_who_may_not_write_see_no_form_and_cannot_post(
     campaign.published = True
     campaign.save()
     client = browser_for(consumer)
-    assert "Record what happened" not in client.get(f"/requests/{kent.pk}/").content.decode()
+    page = client.get(f"/requests/{kent.pk}/")
+    assert page.status_code == 403
+    assert "Record what happened" not in page.content.decode()
     data = {"kind": "acknowledged", "acknowledged-on": "2021-02-01"}
     response = client.post(f"/requests/{kent.pk}/", data)
     assert response.status_code == 403

@@ -19,6 +19,13 @@ def enters_data(user) -> bool:
 
 
 @register.filter
+def reads_records(user) -> bool:
+    """Whether the user reads a campaign's working records (the board, requests, responses), or
+    only what is published (a consumer): roles.reads_records, the API's rule."""
+    return roles.reads_records(user)
+
+
+@register.filter
 def meaning(figure) -> str:
     """What a figure (or an import's draft of one) means as a count: '12', '1 to 4' (only a
     suppressed value is a range), or its status when it has no interval ('Not held')."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_GET
 
 from correspondence.selectors import requests_annotate_letters, unmatched_visible_to
+from requests_app import roles
 from requests_app.models import Campaign
 from requests_app.selectors import (
     campaign_counts,
@@ -29,6 +31,7 @@ from requests_app.services import (
     campaign_update,
     requests_record_event,
 )
+from responses_app.models import DatasetRelease
 from responses_app.selectors import campaign_categories, campaigns_with_progress
 from responses_app.services import campaign_categories_set
 from web.access import (
@@ -38,6 +41,7 @@ from web.access import (
     may_change_campaign,
     may_create_campaigns,
     posted,
+    records_to_read,
     signed_in,
 )
 from web.board import board_rows
@@ -57,6 +61,13 @@ from web.forms import (
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     campaigns = campaigns_with_progress(campaigns_visible_to(request.user), today=today)
+    if not roles.reads_records(request.user):
+        # A consumer's home: the published campaigns, each with its figures and releases.
+        releases = DatasetRelease.objects.order_by("-number")
+        campaigns = campaigns.filter(published=True).prefetch_related(
+            Prefetch("releases", queryset=releases)
+        )
+        return render(request, "web/home_reader.html", {"campaigns": campaigns})
     context = {
         "campaigns": campaigns,
         "may_create": may_create_campaigns(request),
@@ -70,6 +81,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @GET_POST
 def board(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = campaign_to_read(request, pk)
+    records_to_read(request, campaign)
     today = timezone.localdate()
     writable = requests_writable_by(request.user).filter(campaign=campaign)
     may_record = writable.exists()

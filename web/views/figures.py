@@ -12,6 +12,7 @@ from responses_app.releases import releases_visible_to
 from web.access import signed_in
 from web.charts import count_chart, coverage_chart, share_chart
 from web.figure_summary import FiguresSummary, figures_summary
+from web.wave_comparison import waves_compared
 
 
 def figures_context(summary: FiguresSummary) -> dict:
@@ -36,5 +37,11 @@ def figures(request: HttpRequest, pk: int) -> HttpResponse:
         **figures_context(summary),
         "dataset_url": f"{reverse('dataset')}?campaign={campaign.pk}",
         "releases": releases_visible_to(request.user).filter(campaign=campaign).order_by("-number"),
+        "headline_owner": summary.headline,
+        "waves": waves_compared(
+            user=request.user,
+            campaign=campaign,
+            owner_slug=summary.headline.slug if summary.headline else None,
+        ),
     }
     return render(request, "web/figures.html", context)

@@ -21,7 +21,7 @@ from requests_app.selectors import requests_visible_to, requests_writable_by
 from requests_app.status import EventKind, TransitionRefused, next_status
 from responses_app import selectors, services
 from responses_app.models import EXEMPTIONS, Figure, FoiResponse
-from web.access import GET_POST, signed_in, to_change_or_refuse
+from web.access import GET_POST, records_to_read, signed_in, to_change_or_refuse
 from web.response_forms import DocumentForm, FigureCheckForm, ResponseForm, form_errors_from
 
 FIGURES_PER_PAGE = 100
@@ -72,6 +72,7 @@ def response_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def response_page(request: HttpRequest, pk: int) -> HttpResponse:
     response = get_object_or_404(selectors.responses_visible_to(request.user), pk=pk)
+    records_to_read(request, response.request.campaign)
     return _response_page(request, response)
 
 

@@ -11,7 +11,9 @@ answered with a figure the colleague keyed, Dorset waiting. The rules:
 - something of the unpublished campaign that the caller may not see: 404, so that its existence
   does not leak; something they may see but not change (a consumer or another team's
   researcher on the published campaign): 403;
-- data entry and staff change any campaign, researchers their team's (owner, colleague).
+- data entry and staff change any campaign, researchers their team's (owner, colleague);
+- a consumer reads no response, published or not: those are working records (docs/api.md,
+  "Who reads what").
 """
 
 from __future__ import annotations
@@ -91,7 +93,9 @@ TABLE = [
     # The published campaign: readers see it, and get 403 where they would change it.
     (PUBLISHED_RECORD + ANSWER, "GET", None, (SIGN_IN, 403, 200, 403, 200, 200)),
     (PUBLISHED_RECORD + ANSWER, "POST", RESPONSE, (SIGN_IN, 403, DONE, 403, DONE, DONE)),
-    (PUBLISHED_PAGE, "GET", None, (SIGN_IN, 200, 200, 200, 200, 200)),
+    # A consumer reads what is published, not the responses behind it (the forces' documents,
+    # who keyed and confirmed each figure).
+    (PUBLISHED_PAGE, "GET", None, (SIGN_IN, 403, 200, 200, 200, 200)),
     (PUBLISHED_PAGE + DOCUMENTS, "POST", CSV, (SIGN_IN, 403, DONE, 403, DONE, DONE)),
     (PUBLISHED_PAGE + IMPORT, "GET", None, (SIGN_IN, 403, 200, 403, 200, 200)),
     (PUBLISHED_PAGE + IMPORT, "POST", PREVIEW, (SIGN_IN, 403, 200, 403, 200, 200)),
