@@ -112,6 +112,10 @@ def answer_stamp(kind: str, request: Request, params: dict):
     release = params.get("release")
     if release is not None:
         return None, answer_cache.release_stamp(kind, release=release, params=params)
+    if params.get("campaign") is not None:
+        # Checked visible to the caller already: the answer is the campaign's, the same for
+        # everyone who may see it, so the campaigns they may see need not be read.
+        return None, answer_cache.live_stamp(kind, scope="one campaign", params=params)
     visible_ids = campaign_ids_visible_to(request.user)
     scope = answer_cache.scope_digest(visible_ids)
     return visible_ids, answer_cache.live_stamp(kind, scope=scope, params=params)
