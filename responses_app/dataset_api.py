@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -82,8 +84,14 @@ class AggregatesView(APIView):
         visible_ids, stamp = answer_stamp("aggregates", request, query.validated_data)
         if not_modified := unchanged_since(request, stamp):
             return not_modified
-        answer = stamp.kept(lambda: self.computed(request, query, visible_ids))
-        return stamped(Response(answer), stamp)
+        # Kept as the JSON it is sent as: a staff-wide answer lists a force for each of a
+        # million requests, and reading that back as objects to render again took 0.56 s.
+        body = stamp.kept(
+            lambda: renderers.JSONRenderer().render(self.computed(request, query, visible_ids))
+        )
+        if request.accepted_renderer.format == "json":
+            return stamped(HttpResponse(body, content_type="application/json"), stamp)
+        return stamped(Response(json.loads(body)), stamp)  # the browsable API
 
     def computed(self, request: Request, query, visible_ids) -> dict:
         group_by, ordering = query.validated_data["group_by"], query.validated_data["ordering"]

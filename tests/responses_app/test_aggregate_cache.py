@@ -480,3 +480,14 @@ def test_a_forgotten_version_starts_again_above_any_handed_out(reader, hand_chec
     with time_machine.travel(dt.datetime(2021, 1, 11, 12, 0, 0, 1000, LONDON)):
         again, _ = answer_cache.data_version()
     assert again > version
+
+
+def test_the_kept_answer_is_sent_as_the_json_it_was_kept_as_and_shown_in_the_browsable_api(
+    reader, hand_checked
+):
+    params = {"campaign": hand_checked.pk, "group_by": "platform"}
+    as_json = reader.get("/api/v1/aggregates/", params)
+    assert as_json.headers["Content-Type"] == "application/json"
+    browsed = reader.get("/api/v1/aggregates/", params, HTTP_ACCEPT="text/html")
+    assert browsed.status_code == 200 and browsed.headers["Content-Type"].startswith("text/html")
+    assert b"facebook-messenger" in browsed.content
