@@ -491,3 +491,10 @@ def test_the_kept_answer_is_sent_as_the_json_it_was_kept_as_and_shown_in_the_bro
     browsed = reader.get("/api/v1/aggregates/", params, HTTP_ACCEPT="text/html")
     assert browsed.status_code == 200 and browsed.headers["Content-Type"].startswith("text/html")
     assert b"facebook-messenger" in browsed.content
+
+
+def test_a_date_alone_never_gets_a_304_since_the_answer_depends_on_who_asks(reader, hand_checked):
+    params = {"campaign": hand_checked.pk, "group_by": "platform"}
+    last_modified = reader.get("/api/v1/aggregates/", params).headers["Last-Modified"]
+    again = reader.get("/api/v1/aggregates/", params, HTTP_IF_MODIFIED_SINCE=last_modified)
+    assert again.status_code == 200
