@@ -8,6 +8,8 @@ empty cache (the cache is what the HTTP rows measure)."""
 from __future__ import annotations
 
 import datetime as dt
+import http.client
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -24,6 +26,7 @@ from requests_app import roles
 from requests_app.models import Campaign
 from responses_app import releases
 from responses_app.models import DatasetRelease, Figure
+from responses_app.services import figure_correct
 
 GROUP_BY = "platform"
 
@@ -198,8 +201,6 @@ def _groups(payload: dict) -> dict[tuple, tuple]:
 def figure_correct_one(cast, campaign_id: int) -> Callable[[], None]:
     """A correction of one figure of the campaign, through the service (so the cache hears of
     it as in production); returns how to undo it."""
-    from responses_app.services import figure_correct
-
     figure = Figure.objects.filter(
         response__request__campaign_id=campaign_id, status="reported"
     ).first()
@@ -220,9 +221,6 @@ def cache_shared() -> bool:
 
 def first_call(server, path: str, session: str) -> float:
     """One request's time, the first after a write (it computes the answer again)."""
-    import http.client
-    import time
-
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
     started = time.perf_counter()
     connection.request("GET", path, headers={"Cookie": f"sessionid={session}"})
