@@ -69,10 +69,6 @@ WATCHED = (
 )
 
 
-def _watched() -> frozenset[type[Model]]:
-    return frozenset(apps.get_model(label) for label in WATCHED)
-
-
 # Data version
 
 
@@ -101,28 +97,36 @@ def data_changed() -> None:
 
 
 def _on_write(sender, **kwargs) -> None:
-    if sender._meta.concrete_model in _WATCHED_MODELS:
+    data_changed()
+
+
+def _on_m2m(sender, action, **kwargs) -> None:
+    if action.startswith("post_"):
         data_changed()
 
 
-def _on_m2m(sender, instance, model, action, **kwargs) -> None:
-    if not action.startswith("post_"):
-        return
-    if {type(instance)._meta.concrete_model, model._meta.concrete_model} & _WATCHED_MODELS:
-        data_changed()
-
-
-_WATCHED_MODELS: frozenset[type[Model]] = frozenset()
+def _senders() -> tuple[list[type[Model]], list[type[Model]]]:
+    """The watched models with their proxies (the admin's figure queues are proxies, and a
+    signal names the class that was saved), and the tables of their many-to-many fields.
+    Receivers are connected to these alone: a receiver for every model would make Django
+    delete every other model's rows one by one, to send them a signal."""
+    watched = {apps.get_model(label) for label in WATCHED}
+    models = [model for model in apps.get_models() if model._meta.concrete_model in watched]
+    through = [
+        field.remote_field.through for model in watched for field in model._meta.local_many_to_many
+    ]
+    return models, through
 
 
 def connect() -> None:
-    """Called once from the app's ready(): every save and delete of a watched model (and of a
-    proxy of one: the admin's figure queues are proxies) bumps the version."""
-    global _WATCHED_MODELS
-    _WATCHED_MODELS = _watched()
-    post_save.connect(_on_write, dispatch_uid="answer_cache_save")
-    post_delete.connect(_on_write, dispatch_uid="answer_cache_delete")
-    m2m_changed.connect(_on_m2m, dispatch_uid="answer_cache_m2m")
+    """Called once from the app's ready(): every save and delete of a watched model, and every
+    change of its many-to-many fields (a campaign's collaborators), bumps the version."""
+    models, through = _senders()
+    for model in models:
+        post_save.connect(_on_write, sender=model, dispatch_uid=f"answers_save_{model._meta}")
+        post_delete.connect(_on_write, sender=model, dispatch_uid=f"answers_delete_{model._meta}")
+    for table in through:
+        m2m_changed.connect(_on_m2m, sender=table, dispatch_uid=f"answers_m2m_{table._meta}")
 
 
 # Keys

@@ -187,6 +187,15 @@ def test_a_figure_corrected_through_a_queue_of_the_admin_shows_at_once(reader, h
     assert platforms(reader, campaign=hand_checked.pk)["instagram"] == (3, 4, 7, 3, 3)
 
 
+def test_a_figure_deleted_in_the_admin_is_gone_at_once(reader, hand_checked, staff):
+    admin = Client()
+    admin.force_login(staff)
+    figure = figure_of(hand_checked, "kent", "instagram")
+    deleted = admin.post(f"/admin/responses_app/figure/{figure.pk}/delete/", {"post": "yes"})
+    assert deleted.status_code == 302
+    assert platforms(reader, campaign=hand_checked.pk)["instagram"] == (1, 2, 5, 2, 2)
+
+
 def test_a_figure_verified_shows_at_once_among_the_verified(reader, hand_checked, owner):
     assert platforms(reader, campaign=hand_checked.pk, verified="true") == {}
     services.figure_verify(figure=figure_of(hand_checked, "kent", "instagram"), user=owner)
