@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
@@ -26,15 +27,18 @@ def _year_sql() -> str:
     return "strftime('%Y-01-01', f.period_start)"
 
 
-def bare_sql(group_by: str, campaign_ids: list[int]) -> str:
-    """What a person would write by hand for the groups: one scan, the joins it needs."""
+def bare_sql(group_by: str, campaign_ids: list[int] | None) -> str:
+    """What a person would write by hand for the groups: one scan, the joins it needs (and no
+    campaign filter at all for every campaign)."""
     keys, labels = [], []
     for name in group_by.split(","):
         key, label = KEYS.get(name) or (_year_sql(), _year_sql())
         keys.append(key)
         labels.append(label)
     columns = ", ".join(dict.fromkeys(keys + labels))
-    ids = ", ".join(str(int(pk)) for pk in campaign_ids)
+    scope = ""
+    if campaign_ids is not None:
+        scope = f"AND q.campaign_id IN ({', '.join(str(int(pk)) for pk in campaign_ids)})"
     return f"""
         SELECT {columns},
                SUM(CASE WHEN f.status IN ('reported', 'zero') THEN f.low ELSE 0 END),
@@ -45,7 +49,7 @@ def bare_sql(group_by: str, campaign_ids: list[int]) -> str:
         JOIN requests_app_force fo ON fo.id = q.force_id
         LEFT JOIN responses_app_platform p ON p.id = f.platform_id
         LEFT JOIN responses_app_platformowner o ON o.id = f.owner_id
-        WHERE f.platform_scope = 'named' AND f.low IS NOT NULL AND q.campaign_id IN ({ids})
+        WHERE f.platform_scope = 'named' AND f.low IS NOT NULL {scope}
         GROUP BY {columns}
     """
 
@@ -90,6 +94,7 @@ def measure(
     client: Client, session: str, campaign_ids: list[int], group_by: str, *, repeat: int
 ) -> AggregateFigures:
     def call() -> dict:
+        cache.clear()  # each call computes: the cache is what the HTTP rows measure
         answer = client.get(
             "/api/v1/aggregates/", {"group_by": group_by}, HTTP_COOKIE=f"sessionid={session}"
         )

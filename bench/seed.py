@@ -330,6 +330,7 @@ REQUEST_FIELDS = [
     "current_due_on",
     "created_at",
     "updated_at",
+    "question",  # a re-ask's own question; the column has no default, so COPY must name it
 ]
 
 
@@ -408,6 +409,7 @@ def sweep_requests_insert(start: int, stop: int) -> int:
                 *(getattr(clocks, name) for name in REQUEST_FIELDS[6:15]),
                 now,
                 now,
+                "",
             )
 
     return insert_rows(FoiRequest, REQUEST_FIELDS, rows())

@@ -11,4 +11,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Connects the failure log to this process's tasks (worker, beat, and eager runs in the
         # web process): every process loads the apps, so every process logs its failures.
-        from core import task_log  # noqa: F401
+        from core import answer_cache, task_log  # noqa: F401
+
+        # The stored report answers go out of date with any write to what they read.
+        answer_cache.connect()

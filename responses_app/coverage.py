@@ -4,11 +4,14 @@ quoted without saying how many forces it rests on."""
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import json
 from collections import Counter
+from collections.abc import Iterator
 
 from django.db.models import (
     BooleanField,
+    Count,
     Exists,
     ExpressionWrapper,
     OuterRef,
@@ -48,11 +51,52 @@ def _classify(row: dict, today: dt.date) -> str:
 
 
 def coverage(requests: QuerySet[FoiRequest], *, today: dt.date) -> dict:
-    """Where every force asked stands; one query, classified here (one row per force asked).
+    """Where every force asked stands; classified here (one entry per force asked).
     A force re-asked a narrowed question stands where its newest request stands: the refusal
     it replaces is history, and counting both would count the force twice."""
-    requests = requests.filter(re_ask__isnull=True)
+    # NOT EXISTS rather than `re_ask__isnull`: the outer join that one gives was estimated at
+    # one row, so PostgreSQL joined forces by a nested loop, 46 x 210,000 comparisons (5 s).
+    requests = requests.filter(~Exists(FoiRequest.objects.filter(parent=OuterRef("pk")))).exclude(
+        status=Status.DRAFT
+    )
     standing = FoiResponse.objects.filter(standing_condition())
+    answered = Exists(standing.filter(request=OuterRef("pk")))
+    rows = heapq.merge(
+        _unanswered(requests.filter(~answered)),
+        _answered(requests.filter(answered), standing),
+        key=lambda row: row["force__slug"],
+    )
+    forces: dict[str, list[str]] = {category: [] for category in CATEGORIES}
+    exemptions: Counter[str] = Counter()
+    for row in rows:
+        category = _classify(row, today)
+        forces[category].extend([row["force__slug"]] * row["requests"])
+        if category == "refused":
+            for code in _codes(row["latest_exemptions"]):
+                exemptions[code] += row["requests"]
+    summary = {
+        category: {"count": len(slugs), "forces": slugs} for category, slugs in forces.items()
+    }
+    summary["refused"]["exemptions"] = dict(sorted(exemptions.items()))
+    return {"asked": sum(len(slugs) for slugs in forces.values()), **summary}
+
+
+# Requests that stand alike are counted in SQL and classified once: a scope of a million
+# requests sends back a few thousand rows, not a million. Most requests have no answer yet, and
+# for them the latest answer need not be looked up (two index probes a request: 2 s a million).
+UNANSWERED = {"has_figures": False, "latest_outcome": None, "latest_exemptions": None}
+
+
+def _unanswered(requests: QuerySet[FoiRequest]) -> Iterator[dict]:
+    rows = (
+        requests.values("force__slug", "status", "current_due_on")
+        .annotate(requests=Count("pk"))
+        .order_by("force__slug")
+    )
+    return ({**row, **UNANSWERED} for row in rows)
+
+
+def _answered(requests: QuerySet[FoiRequest], standing: QuerySet[FoiResponse]) -> QuerySet:
     latest = standing.filter(request=OuterRef("pk")).order_by("-received_on", "-id")
     # The requests answered with figures: listed once for the scope (one index probe per
     # answer), then looked up for each request in that list as a hash. A check per request
@@ -61,9 +105,8 @@ def coverage(requests: QuerySet[FoiRequest], *, today: dt.date) -> dict:
         Exists(Figure.objects.filter(response=OuterRef("pk"), low__isnull=False)),
         request__in=requests.values("pk"),
     ).values("request_id")
-    rows = (
-        requests.exclude(status=Status.DRAFT)
-        .annotate(
+    return (
+        requests.annotate(
             has_figures=ExpressionWrapper(Q(pk__in=with_figures), output_field=BooleanField()),
             latest_outcome=Subquery(latest.values("outcome")[:1]),
             latest_exemptions=Subquery(latest.values("exemptions")[:1]),
@@ -76,20 +119,9 @@ def coverage(requests: QuerySet[FoiRequest], *, today: dt.date) -> dict:
             "latest_outcome",
             "latest_exemptions",
         )
+        .annotate(requests=Count("pk"))
         .order_by("force__slug")
     )
-    forces: dict[str, list[str]] = {category: [] for category in CATEGORIES}
-    exemptions: Counter[str] = Counter()
-    for row in rows:
-        category = _classify(row, today)
-        forces[category].append(row["force__slug"])
-        if category == "refused":
-            exemptions.update(_codes(row["latest_exemptions"]))
-    summary = {
-        category: {"count": len(slugs), "forces": slugs} for category, slugs in forces.items()
-    }
-    summary["refused"]["exemptions"] = dict(sorted(exemptions.items()))
-    return {"asked": sum(len(slugs) for slugs in forces.values()), **summary}
 
 
 def _codes(exemptions) -> list[str]:

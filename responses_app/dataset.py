@@ -14,9 +14,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import F, Q, QuerySet
 
 from core.spreadsheet_cells import spreadsheet_safe
-from requests_app.models import FoiRequest
+from requests_app.models import Campaign, FoiRequest
 from requests_app.roles import reads_records
-from requests_app.selectors import campaigns_visible_to
+from requests_app.selectors import campaign_ids_visible_to
 from responses_app.models import Figure, standing_condition
 
 # column -> where a live figure finds it. Release rows store these columns as they are.
@@ -147,6 +147,10 @@ def json_chunks(rows: Iterable[dict]) -> Iterator[str]:
     yield "]"
 
 
+# dataset_scope reads the campaigns the user may see unless it is handed them.
+ASK = object()
+
+
 @dataclass
 class DatasetScope:
     """The rows a report reads, and what it needs to describe them."""
@@ -175,10 +179,12 @@ def dataset_scope(
     unit: str | None = None,
     verified: bool = False,
     columns: Sequence[str] | None = None,
+    visible_ids: list[int] | object | None = ASK,
 ) -> DatasetScope:
     """Rows of a release, or live figures of the campaigns the user may see, filtered. Every
     filter value arrives validated; none reaches SQL as text. `columns`: the only columns the
-    report reads (default: all), besides those the filters need."""
+    report reads (default: all), besides those the filters need. `visible_ids`: the campaigns
+    the user may see, when the caller has read them already (campaign_ids_visible_to)."""
     row_filters = {
         "period_start__gte": period_start,
         "period_end__lte": period_end,
@@ -201,23 +207,23 @@ def dataset_scope(
             filename=f"campaign-{release.campaign_id}-release-{release.number}",
         )
     else:
-        campaigns = campaigns_visible_to(user)
-        if campaign is not None:
-            campaigns = campaigns.filter(pk=campaign.pk)
-        if series is not None:
-            root = series.series_root_id()
-            campaigns = campaigns.filter(Q(pk=root) | Q(first_wave_id=root))
-        campaign_ids = campaigns.values("pk")
-        figures = Figure.objects.filter(
-            standing_condition(through="response__"), response__request__campaign__in=campaign_ids
-        )
+        if visible_ids is ASK:
+            visible_ids = campaign_ids_visible_to(user)
+        campaign_ids = _campaign_ids(visible_ids, campaign, series)
+        figures = Figure.objects.filter(standing_condition(through="response__"))
+        requests = FoiRequest.objects.all()
+        # Every campaign: no filter at all. Else the ids as a list, which the planner probes
+        # by index; a subquery of the visible campaigns made it join that to every figure.
+        if campaign_ids is not None:
+            figures = figures.filter(response__request__campaign_id__in=campaign_ids)
+            requests = requests.filter(campaign_id__in=campaign_ids)
         if columns is not None:
             columns = [*columns, *(lookup.split("__")[0] for lookup in row_filters)]
         scope = DatasetScope(
             rows=live_dataset(figures, columns),
-            requests=FoiRequest.objects.filter(campaign__in=campaign_ids),
+            requests=requests,
             coverage=None,
-            synthetic=campaigns.filter(synthetic_data=True).exists(),
+            synthetic=_synthetic(campaign, campaign_ids),
             release=None,
             filename=_filename(campaign, series),
         )
@@ -226,6 +232,29 @@ def dataset_scope(
         request_filters = {"force__slug__in": force, "force__country": country}
         scope.requests = scope.requests.filter(**{k: v for k, v in request_filters.items() if v})
     return scope
+
+
+def _pk_in(campaign_ids: list[int] | None) -> dict:
+    return {} if campaign_ids is None else {"pk__in": campaign_ids}
+
+
+def _campaign_ids(visible_ids: list[int] | None, campaign, series) -> list[int] | None:
+    """The campaigns a live scope reads: those visible (None: every one), narrowed to one
+    campaign or one series of waves."""
+    if campaign is None and series is None:
+        return visible_ids
+    if campaign is not None:
+        return [campaign.pk] if visible_ids is None or campaign.pk in visible_ids else []
+    campaigns = Campaign.objects.filter(**_pk_in(visible_ids))
+    root = series.series_root_id()
+    campaigns = campaigns.filter(Q(pk=root) | Q(first_wave_id=root))
+    return list(campaigns.order_by("pk").values_list("pk", flat=True))
+
+
+def _synthetic(campaign, campaign_ids: list[int] | None) -> bool:
+    if campaign is not None:
+        return campaign.synthetic_data
+    return Campaign.objects.filter(synthetic_data=True, **_pk_in(campaign_ids)).exists()
 
 
 def _filename(campaign, series) -> str:

@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.answer_cache import data_changed
 from core.conflicts import Conflict
 from core.dates import check_date_in_range
 from requests_app.models import Campaign, FoiRequest
@@ -87,6 +88,7 @@ def reference_lists_load(
             OffenceCategory.objects.bulk_create(
                 [OffenceCategory(**row) for row in csv.DictReader(rows)], ignore_conflicts=True
             )
+        data_changed()  # bulk inserts send no signals
 
 
 def campaign_categories_set(
@@ -267,6 +269,7 @@ def documents_link(*, response: FoiResponse, documents: list[Document]) -> int:
         names = ", ".join(foreign + taken)
         raise ValidationError({"documents": f"Not this request's unanswered documents: {names}."})
     ids = [d.pk for d in documents]
+    data_changed()  # an update sends no signal; the dataset names each figure's document
     return Document.objects.filter(pk__in=ids, response__isnull=True).update(response=response)
 
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.answer_cache import data_changed
 from core.conflicts import Conflict
 from core.dates import check_date_in_range
 from requests_app.models import (
@@ -74,6 +75,7 @@ def campaign_send(
             for request, event in sent:
                 event.request = request
             RequestEvent.objects.bulk_create([event for _, event in sent])
+            data_changed()  # bulk inserts send no signals
     except IntegrityError as race:
         # Someone sent the campaign to one of these forces between the check above and now.
         raise Conflict(
@@ -127,6 +129,7 @@ def campaign_drafts_create(*, campaign: Campaign, forces: Sequence[Force]) -> li
     drafts = [FoiRequest(campaign=campaign, force=force, status=Status.DRAFT) for force in forces]
     try:
         with transaction.atomic():
+            data_changed()  # a bulk insert sends no signals
             return FoiRequest.objects.bulk_create(drafts)
     except IntegrityError as race:
         raise Conflict(

@@ -13,6 +13,7 @@ from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from core.answer_cache import data_changed
 from requests_app import roles
 from requests_app.deadlines import timeline
 from requests_app.models import (
@@ -42,6 +43,8 @@ def force_register_load(path: Path = FORCE_REGISTER) -> int:
     Force.objects.bulk_create(
         forces, update_conflicts=True, unique_fields=["slug"], update_fields=FORCE_FIELDS
     )
+    # Bulk writes send no signals: the stored report answers are told here.
+    data_changed()
     return len(forces)
 
 
@@ -82,4 +85,6 @@ def requests_recompute(*, regime: str) -> int:
         deadlines_recompute(request, calendar, timeline(events))
         changed.append(request)
     FoiRequest.objects.bulk_update(changed, FoiRequest.DEADLINE_FIELDS, batch_size=500)
+    # Bulk writes send no signals: the stored report answers are told here.
+    data_changed()
     return len(changed)

@@ -17,6 +17,7 @@ from django.db import connection
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from core.answer_cache import data_changed
 from core.db import server_bound_cursor
 from responses_app.importing.shapes import FigureDraft
 from responses_app.models import Figure
@@ -45,6 +46,8 @@ def figures_store(drafts: Iterable[FigureDraft], *, response, document, user) ->
     """Insert the drafts as figures of `response`, sourced from `document`, entered by `user`,
     with one history row each; returns how many. The caller holds the transaction."""
     count = 0
+    # Neither path sends signals: the stored report answers are told here.
+    data_changed()
     if connection.vendor != "postgresql":
         for batch in _batches(drafts, 2000):
             figures = [_figure_from(draft, response, document, user) for draft in batch]

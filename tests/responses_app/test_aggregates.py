@@ -366,8 +366,10 @@ def test_its_query_count_does_not_grow_with_rows(
     assert len(answer["groups"]) == 8 + 6
 
 
-# The caller's roles, the campaign asked for, whether it is synthetic, the grouped query (which
-# also gives the not-recorded remainder and the totals) and the coverage query.
+# The caller's roles, the campaign asked for (it says whether it is synthetic, and that the
+# caller may see it), the grouped query (which also gives the not-recorded remainder and the
+# totals) and the coverage's two grouped queries (the requests with no answer yet, and those
+# answered).
 QUERIES = 5
 
 
