@@ -45,6 +45,7 @@ import datetime as dt
 import pytest
 
 from responses_app import services
+from tests.factories import CampaignFactory
 from tests.responses_app.conftest import ANSWERED_ON, figures_enter, send
 
 
@@ -120,6 +121,26 @@ def test_it_reports_coverage_force_by_force(client_for, owner, hand_checked):
     assert coverage["not_held"] == {"count": 1, "forces": ["dorset"]}
     assert coverage["overdue"] == {"count": 1, "forces": ["devon-and-cornwall"]}
     assert coverage["awaiting"] == {"count": 1, "forces": ["jersey"]}
+
+
+def test_over_several_campaigns_coverage_counts_requests_and_names_each_force_once(
+    client_for, owner, hand_checked
+):
+    """The owner's second campaign asks Kent and Essex again on 4 January 2021 (awaiting on
+    11 January). Over both campaigns: 7 + 2 = 9 requests; awaiting, Jersey's one and the two new
+    ones (3 requests, 3 forces); Kent and Essex are also still named where their first answers
+    stand, with figures."""
+    send(CampaignFactory(owner=owner), owner, ["kent", "essex"], dt.date(2021, 1, 4))
+    coverage = aggregates(client_for(owner), group_by="force")["coverage"]
+    assert coverage["asked"] == 9
+    assert coverage["awaiting"] == {"count": 3, "forces": ["essex", "jersey", "kent"]}
+    assert coverage["answered_with_figures"] == {"count": 3, "forces": ["essex", "kent", "surrey"]}
+
+    # Kent asked a third time: four requests awaiting, still three forces.
+    send(CampaignFactory(owner=owner), owner, ["kent"], dt.date(2021, 1, 5))
+    coverage = aggregates(client_for(owner), group_by="force")["coverage"]
+    assert coverage["asked"] == 10
+    assert coverage["awaiting"] == {"count": 4, "forces": ["essex", "jersey", "kent"]}
 
 
 def test_two_dimensions_split_each_force_by_platform(client_for, owner, hand_checked):
