@@ -13,6 +13,7 @@ import re
 
 import frictionless
 import pytest
+from django.core.exceptions import ValidationError
 
 from responses_app import services
 from responses_app.dataset import COLUMNS
@@ -183,7 +184,7 @@ def test_the_next_release_lists_the_corrected_figure_from_what_to_what_and_why(
 
 def test_a_reason_too_long_for_the_history_is_refused_and_nothing_changes(published, staff):
     figure = Figure.objects.get(response__request__force__slug="kent", platform__slug="instagram")
-    with pytest.raises(services.ValidationError) as refused:
+    with pytest.raises(ValidationError) as refused:
         services.figure_correct(figure=figure, raw="44", user=staff, reason="x" * 101)
     assert refused.value.message_dict == {
         "reason": ["Give the reason in at most 100 characters (101)."]
