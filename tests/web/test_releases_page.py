@@ -224,3 +224,36 @@ def test_the_list_reads_in_the_same_number_of_queries_however_many_releases(
     for name in ("Two", "Three", "Four"):
         release_create(campaign=answered, name=name, user=owner)
     assert _queries(client, releases_of(answered)) == one
+
+
+CAST = ("owner", "colleague", "outsider", "data_entry", "consumer", "staff")
+
+
+@pytest.mark.parametrize("published", [False, True])
+def test_the_page_and_the_api_let_the_same_people_make_a_release(
+    request, answered, browser_for, client_for, published
+):
+    """One rule: for each of the cast, the page makes a release exactly when the API does
+    (the campaign's team and staff: owner, colleague and staff, published or not)."""
+    answered.published = published
+    answered.save()
+    made_by = {}
+    for who in CAST:
+        user = request.getfixturevalue(who)
+        latest = DatasetRelease.objects.filter(campaign=answered).count()
+        page = browser_for(user).post(
+            releases_of(answered), {"name": f"By {who}", "note": "", "after": str(latest)}
+        )
+        api = client_for(user).post(
+            "/api/v1/releases/", {"campaign": answered.pk, "name": f"By {who}"}, format="json"
+        )
+        made_by[who] = (page.status_code == 302, api.status_code == 201)
+    assert made_by == {
+        "owner": (True, True),
+        "colleague": (True, True),
+        "outsider": (False, False),
+        "data_entry": (False, False),
+        "consumer": (False, False),
+        "staff": (True, True),
+    }
+    assert DatasetRelease.objects.count() == 6
