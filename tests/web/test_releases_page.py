@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from responses_app import services
 from responses_app.models import DatasetRelease, Figure
 from responses_app.releases import release_create
+from tests.core.test_conflicts import CALLS, at_once
 from tests.responses_app.conftest import SUPPRESSED_ELSEWHERE, figures_enter
 
 ANSWERED_ON = dt.date(2021, 2, 1)
@@ -257,3 +260,34 @@ def test_the_page_and_the_api_let_the_same_people_make_a_release(
         "staff": (True, True),
     }
     assert DatasetRelease.objects.count() == 6
+
+
+def test_ten_identical_forms_posted_at_once_make_one_release(
+    transactional_db, campaign, owner, send_to, settings
+):
+    """On PostgreSQL, ten threads post the same form together: the campaign's lock lets one
+    make release 1; the other nine find it made, write nothing and go back to the list."""
+    if connection.vendor != "postgresql":
+        pytest.skip("runs in the PostgreSQL pass: set DATABASE_URL=postgres://...")
+    send_to("kent")
+    signed_in = Client()
+    signed_in.force_login(owner)
+    session = signed_in.cookies[settings.SESSION_COOKIE_NAME].value
+    form = {"name": "Press release", "note": "", "after": "0"}
+    locations = []
+
+    def post():
+        client = Client()  # one a thread: a client's cookies are not shared safely
+        client.cookies[settings.SESSION_COOKIE_NAME] = session
+        answer = client.post(releases_of(campaign), form)
+        locations.append(answer["Location"])
+        return answer
+
+    codes, _ = at_once(post)
+
+    assert codes == {302: CALLS}
+    assert Counter(locations) == {
+        f"/campaigns/{campaign.pk}/releases/1/": 1,
+        releases_of(campaign): CALLS - 1,
+    }
+    assert list(DatasetRelease.objects.values_list("number", flat=True)) == [1]
