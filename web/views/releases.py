@@ -31,6 +31,7 @@ from responses_app.releases import (
     release_preview,
     releases_visible_to,
 )
+from responses_app.shares import plural
 from web.access import GET_POST, campaign_to_read, may_change_campaign, posted, signed_in
 from web.figure_summary import coverage_in_words, release_summary
 from web.release_forms import ReleaseForm
@@ -93,9 +94,7 @@ def _release_make(request: HttpRequest, campaign: Campaign, form: ReleaseForm):
         form_errors_from(form, refused)
         return None
     messages.success(
-        request,
-        f"Release {release.number} made: {release.row_count:,} "
-        f"figure{'s' if release.row_count != 1 else ''} frozen.",
+        request, f"Release {release.number} made: {plural(release.row_count, 'figure')} frozen."
     )
     return redirect("web:release", campaign=campaign.pk, number=release.number)
 
