@@ -8,11 +8,13 @@ since the previous release. A release is public when its campaign is published.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -42,13 +44,31 @@ def releases_visible_to(user) -> QuerySet[DatasetRelease]:
     )
 
 
-def release_create(*, campaign: Campaign, name: str, user, note: str = "") -> DatasetRelease:
+class ReleaseAlreadyMade(Exception):
+    """The campaign has a newer release than the one the caller saw as its latest: the same
+    form posted twice, or a colleague's release made in between. Nothing was written."""
+
+    def __init__(self, latest: DatasetRelease) -> None:
+        super().__init__(f"Release {latest.number} was made since.")
+        self.latest = latest
+
+
+def release_create(
+    *, campaign: Campaign, name: str, user, note: str = "", after: int | None = None
+) -> DatasetRelease:
     """Copy every figure of the campaign, as it stands now, into a new numbered release, with
-    its file's checksum and what changed since the previous release."""
+    its file's checksum and what changed since the previous release.
+
+    `after` is the number of the release the caller saw as the latest (0 for none): when
+    another was made since, ReleaseAlreadyMade is raised and nothing is written, so a form
+    posted twice makes one release. It is checked under the campaign's lock, so two posts
+    arriving together cannot both pass."""
     with transaction.atomic():
         # Lock the campaign so two releases made at once cannot take the same number.
         Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
         previous = campaign.releases.order_by("-number").first()
+        if after is not None and previous is not None and previous.number > after:
+            raise ReleaseAlreadyMade(previous)
         number = (campaign.releases.aggregate(last=Max("number"))["last"] or 0) + 1
         release = DatasetRelease(
             campaign=campaign,
@@ -69,13 +89,40 @@ def release_create(*, campaign: Campaign, name: str, user, note: str = "") -> Da
     return release
 
 
-def _copy_rows(release: DatasetRelease) -> int:
+def _figures_to_release(campaign: Campaign) -> QuerySet[Figure]:
     # A withdrawn response's figures are kept in history, never released.
-    figures = live_dataset(
-        Figure.objects.filter(
-            standing_condition(through="response__"), response__request__campaign=release.campaign
-        )
+    return Figure.objects.filter(
+        standing_condition(through="response__"), response__request__campaign=campaign
     )
+
+
+@dataclass(frozen=True)
+class ReleasePreview:
+    """What a release made now would freeze: its figures, how many a second person has
+    verified, and where every force stands."""
+
+    figures: int
+    verified: int
+    disputed: int
+    coverage: dict
+
+    @property
+    def unverified(self) -> int:
+        return self.figures - self.verified
+
+
+def release_preview(*, campaign: Campaign, today: dt.date) -> ReleasePreview:
+    """Two queries: the figures counted in one, coverage in the other."""
+    counts = _figures_to_release(campaign).aggregate(
+        figures=Count("pk"),
+        verified=Count("pk", filter=Q(verified=True)),
+        disputed=Count("pk", filter=Q(disputed=True)),
+    )
+    return ReleasePreview(**counts, coverage=coverage(campaign.requests.all(), today=today))
+
+
+def _copy_rows(release: DatasetRelease) -> int:
+    figures = live_dataset(_figures_to_release(release.campaign))
     batch: list[ReleaseRow] = []
     copied = 0
     for row in dataset_rows(figures):

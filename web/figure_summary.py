@@ -125,6 +125,18 @@ def _rows(result: aggregates.Aggregate) -> list[GroupRow]:
     ]
 
 
+def coverage_in_words(covered: dict) -> str:
+    """'3 forces asked. Answered with figures: 1. Refused: 1. Awaiting an answer: 1.'"""
+    if not covered["asked"]:
+        return "No force has been asked yet."
+    where = [
+        f"{name}: {covered[key]['count']:,}."
+        for key, name in COVERAGE_NAMES.items()
+        if covered.get(key, {}).get("count")
+    ]
+    return " ".join([f"{plural(covered['asked'], 'force')} asked.", *where])
+
+
 def _coverage_rows(covered: dict) -> tuple[list[dict], list[str]]:
     """Coverage in forces' names and exemptions' names (one query for the names)."""
     names = dict(Force.objects.values_list("slug", "name"))

@@ -60,6 +60,8 @@ urlpatterns = [
     path("messages/<int:pk>/resend/", mail.resend, name="message-resend"),
     path("messages/<int:pk>/assign/", mail.assign, name="message-assign"),
     path("mail/unmatched/", mail.unmatched, name="unmatched"),
+    # A campaign's releases, and making one: whoever reads its figures; whoever may release it.
+    path("campaigns/<int:pk>/releases/", releases.releases, name="releases"),
     # A release's page and files: public when its campaign is published; the address is the
     # one its citation gives, so it never changes.
     path(

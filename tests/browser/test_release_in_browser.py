@@ -85,3 +85,39 @@ def test_an_unpublished_release_is_not_found(release, browser_context, live_serv
     page = browser_context.new_page()
     answer = page.goto(f"{live_server.url}/campaigns/{release.campaign_id}/releases/1/")
     assert answer.status == 404
+
+
+def test_a_researcher_makes_the_next_release_from_the_releases_page(
+    release, browser_context, live_server, screenshot
+):
+    """Release 1 holds the 8 figures (none verified: the owner keyed them all); from the
+    figures page the owner opens the releases, reads what release 2 would freeze, and makes it."""
+    owner = release.created_by
+    owner.set_password("release-walk-password")
+    owner.save()
+    page = browser_context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("owner")
+    page.get_by_label("Password").fill("release-walk-password")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/campaigns/{release.campaign_id}/figures/")
+    page.get_by_role("link", name="All releases").click()
+    frozen = " ".join(page.locator("#to-freeze").inner_text().split())
+    assert frozen == "Figures 8 Verified by a second person 0 Not yet verified 8"
+    assert page.locator("#coverage-words").inner_text() == (
+        "2 forces asked. Answered with figures: 2."
+    )
+    page.get_by_label("Name").fill("Second look, April 2021")
+    screenshot(page, "releases")
+    page.get_by_role("button", name="Make release 2").click()
+    page.wait_for_url(f"{live_server.url}/campaigns/{release.campaign_id}/releases/2/")
+    assert page.locator(".messages").inner_text() == "Release 2 made: 8 figures frozen."
+    assert page.locator(".release-name").inner_text() == "Second look, April 2021"
+
+    page.goto(f"{live_server.url}/campaigns/{release.campaign_id}/releases/")
+    rows = page.locator("table.releases-list tbody th").all_inner_texts()
+    assert rows == ["Release 2: Second look, April 2021", "Release 1: Press release, March 2021"]
+    page.set_viewport_size(PHONE)
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

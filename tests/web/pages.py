@@ -51,6 +51,8 @@ DRAFT_SAVE = {
     "action": "save",
 }
 RELEASE_FILES = ("", "data.csv", "data.json", "datapackage.json")
+# Release 2, made from the Releases page after release 1 (the world's latest).
+MAKE_RELEASE = {"name": "Second release", "note": "", "after": "1"}
 # The keying grid of Kent's answer (the campaign's one period, starting 1 Oct 2019) as a browser
 # sends it: Instagram as keyed (12) and a new cell; and the blind second keying of Instagram.
 GRID, VERIFY = "/responses/{kent_response}/grid/", "/responses/{kent_response}/grid/verify/"
@@ -169,6 +171,13 @@ TABLE = [
     (VERIFY, "GET", None, (200, 200, 404, 403, 404, 200, S)),
     (VERIFY, "POST", KEY_AGAIN, (200, 200, 404, 403, 404, 200, S)),
     (VERIFY, OTHER, None, (405,) * 6 + (S,)),
+    # A campaign's releases: whoever reads its figures; a release is made by whoever the API
+    # lets make one (a researcher of the campaign's team, or staff).
+    ("/campaigns/{campaign}/releases/", "GET", None, (200, 200, 404, 200, 404, 200, S)),
+    ("/campaigns/{campaign}/releases/", "POST", MAKE_RELEASE, (302, 302, 404, 403, 404, 302, S)),
+    ("/campaigns/{campaign}/releases/", OTHER, None, (405,) * 6 + (S,)),
+    ("/campaigns/{published}/releases/", "GET", None, (200,) * 6 + (S,)),
+    ("/campaigns/{published}/releases/", "POST", MAKE_RELEASE, (302, 403, 403, 403, 403, 302, S)),
     # A release's page and files: anyone, when its campaign is published; else whoever sees
     # the campaign (a preview), and a 404 for the rest, signed in or not. Read-only.
     *[
@@ -215,5 +224,10 @@ def pages_shown() -> list[tuple[str, str]]:
 
 
 # Pages that differ by caller, so the first caller shown is not enough: a consumer's home lists
-# published campaigns with their figures and releases; its compliance page links no request.
-DIFFERENT_FOR = [("consumer", "/"), ("consumer", "/campaigns/{published}/compliance/")]
+# published campaigns with their figures and releases; its compliance page links no request; its
+# releases page names no one and offers no form.
+DIFFERENT_FOR = [
+    ("consumer", "/"),
+    ("consumer", "/campaigns/{published}/compliance/"),
+    ("consumer", "/campaigns/{published}/releases/"),
+]

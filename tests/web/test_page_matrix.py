@@ -13,7 +13,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from requests_app.models import Campaign, CampaignPeriod, FoiRequest, RequestEvent
-from responses_app.models import FoiResponse
+from responses_app.models import DatasetRelease, FoiResponse
 from tests.api_world import documents_in, documents_restore
 from tests.web.entry.test_page_permissions import TABLE as ENTRY_TABLE
 from tests.web.page_world import NOW, page_world_build
@@ -50,6 +50,7 @@ def written() -> tuple:
     return (
         [m.objects.count() for m in (Campaign, CampaignPeriod, FoiRequest, RequestEvent)],
         FoiResponse.objects.count(),
+        DatasetRelease.objects.count(),
         list(Campaign.objects.values_list("title", "published", "guernsey_eligibility_confirmed")),
         list(FoiRequest.objects.values_list("status", flat=True)),
     )

@@ -36,7 +36,10 @@ def figures(request: HttpRequest, pk: int) -> HttpResponse:
         "campaign": campaign,
         **figures_context(summary),
         "dataset_url": f"{reverse('dataset')}?campaign={campaign.pk}",
-        "releases": releases_visible_to(request.user).filter(campaign=campaign).order_by("-number"),
+        "latest_release": releases_visible_to(request.user)
+        .filter(campaign=campaign)
+        .order_by("-number")
+        .first(),
         "headline_owner": summary.headline,
         "waves": waves_compared(
             user=request.user,

@@ -1,22 +1,102 @@
-"""A release's public page and its files: no sign-in. What a reader may open is what
+"""A campaign's releases, and a release's public page and its files.
+
+The Releases page lists a campaign's releases to whoever reads its figures, and makes one for
+whoever the API lets make one (ReleaseViewSet: a researcher or staff, on a campaign of theirs,
+which is what `campaigns_editable_by` selects), through `release_create`.
+
+A release's page and files need no sign-in. What a reader may open is what
 `releases_visible_to` gives them: anyone, the releases of published campaigns; a campaign's team,
 its unpublished releases too (a preview, marked as such); anything else is a 404."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from requests_app import roles
+from requests_app.models import Campaign
 from responses_app.datapackage import DATA_FILE, release_datapackage, release_package_name
 from responses_app.dataset import dataset_rows, json_chunks
 from responses_app.models import DatasetRelease
-from responses_app.releases import release_csv, releases_visible_to
-from web.figure_summary import release_summary
+from responses_app.releases import (
+    ReleaseAlreadyMade,
+    release_create,
+    release_csv,
+    release_preview,
+    releases_visible_to,
+)
+from responses_app.shares import plural
+from web.access import GET_POST, campaign_to_read, may_change_campaign, posted, signed_in
+from web.figure_summary import coverage_in_words, release_summary
+from web.release_forms import ReleaseForm
+from web.response_forms import form_errors_from
 from web.views.figures import figures_context
+
+
+@signed_in
+@GET_POST
+def releases(request: HttpRequest, pk: int) -> HttpResponse:
+    """The campaign's releases, newest first; for whoever may make one, what a release made now
+    would freeze (GET) and the form that makes it (POST)."""
+    campaign = campaign_to_read(request, pk)
+    may_release = may_change_campaign(request, campaign)
+    if request.method == "POST" and not may_release:
+        raise PermissionDenied("Your role does not allow making a release of this campaign.")
+    listed = list(releases_visible_to(request.user).filter(campaign=campaign).order_by("-number"))
+    latest = listed[0].number if listed else 0
+    form = ReleaseForm(posted(request), initial={"after": latest})
+    if request.method == "POST" and form.is_valid():
+        made = _release_make(request, campaign, form)
+        if made is not None:
+            return made
+    context = {
+        "campaign": campaign,
+        "releases": listed,
+        "may_change": may_release,
+        "names_shown": roles.reads_records(request.user),
+        "form": form if may_release else None,
+        "next_number": latest + 1,
+    }
+    if may_release:
+        preview = release_preview(campaign=campaign, today=timezone.localdate())
+        context.update(preview=preview, coverage_words=coverage_in_words(preview.coverage))
+    status = 400 if form.errors else 200
+    return render(request, "web/releases.html", context, status=status)
+
+
+def _release_make(request: HttpRequest, campaign: Campaign, form: ReleaseForm):
+    """The redirect once the release is made (or was made already); None, with the errors on
+    the form, when it cannot be."""
+    data = form.cleaned_data
+    try:
+        release = release_create(
+            campaign=campaign,
+            name=data["name"],
+            note=data["note"],
+            user=request.user,
+            after=data["after"],
+        )
+    except ReleaseAlreadyMade as already:
+        messages.info(
+            request,
+            f"Release {already.latest.number} ({already.latest.name}) was made after this form "
+            "was opened, so nothing was written this time. Make another only if the figures "
+            "have changed since.",
+        )
+        return redirect("web:releases", pk=campaign.pk)
+    except ValidationError as refused:
+        form_errors_from(form, refused)
+        return None
+    messages.success(
+        request, f"Release {release.number} made: {plural(release.row_count, 'figure')} frozen."
+    )
+    return redirect("web:release", campaign=campaign.pk, number=release.number)
 
 
 def _release(request: HttpRequest, campaign: int, number: int) -> DatasetRelease:
