@@ -15,7 +15,6 @@ from django.utils import timezone
 from requests_app.models import Force
 from requests_app.selectors import working_calendars
 from responses_app.selectors import ForceCompliance, compliance_by_force, compliance_report
-from responses_app.shares import plural
 from web.compliance_rows import NONE, days_text, page_rows, share_text, totals
 
 BY_NAME, MOST_IN_TIME, FEWEST_IN_TIME = "name", "in-time", "late"
@@ -50,11 +49,11 @@ class ForceLine:
 def force_line(item: ForceCompliance) -> ForceLine:
     force, summary = item.force, item.summary
     if summary is None:
-        return ForceLine(force.name, force.slug, "None", NONE, NONE, NONE, None)
+        return ForceLine(force.name, force.slug, "0", NONE, NONE, NONE, None)
     return ForceLine(
         name=force.name,
         slug=force.slug,
-        requests=plural(summary.requests, "request"),
+        requests=f"{summary.requests:,}",
         in_time=share_text(summary.in_time),
         median=days_text(summary.working_days.median),
         overdue=str(summary.overdue),
