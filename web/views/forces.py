@@ -73,14 +73,14 @@ def forces_index(request: HttpRequest) -> HttpResponse:
     order = ForceOrder(request.GET)
     valid = order.is_valid()
     sort = (order.cleaned_data.get("sort") if valid else "") or BY_NAME
-    items = compliance_by_force(user=request.user, today=timezone.localdate())
-    lines = ordered([force_line(item) for item in items], sort)
+    today = timezone.localdate()
+    items = compliance_by_force(user=request.user, today=today)
     context = {
         "order": order,
         "sort": sort,
-        "lines": lines,
+        "lines": ordered([force_line(item) for item in items], sort),
         "asked": sum(item.summary is not None for item in items),
-        "today": timezone.localdate(),
+        "today": today,
     }
     return render(request, "web/forces.html", context, status=200 if valid else 400)
 
