@@ -18,7 +18,7 @@ can be checked against dates counted by hand. The rules and their sources: docs/
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -437,6 +437,14 @@ class ComplianceRow:
     status: str
     status_label: str
     record: RequestCompliance
+
+
+def summarise_by_force(rows: Iterable[ComplianceRow]) -> dict[str, Summary]:
+    """Each force's totals over the rows given (one campaign's or many), by force slug."""
+    records: defaultdict[str, list[RequestCompliance]] = defaultdict(list)
+    for row in rows:
+        records[row.force_slug].append(row.record)
+    return {slug: summarise(force_records) for slug, force_records in records.items()}
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ progress; and how well each force answers."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import (
     Count,
@@ -32,8 +33,10 @@ from responses_app.compliance import (
     Answer,
     ComplianceReport,
     ComplianceRow,
+    Summary,
     request_compliance,
     summarise,
+    summarise_by_force,
 )
 from responses_app.importing.labels import Term, Vocabulary
 from responses_app.importing.periods import Period
@@ -193,6 +196,22 @@ def compliance_report(
     rows = [_compliance_row(r, calendars[r.force.regime], today) for r in requests]
     total = summarise([row.record for row in rows])
     return ComplianceReport(campaign=campaign, force=force, today=today, rows=rows, total=total)
+
+
+@dataclass(frozen=True)
+class ForceCompliance:
+    force: Force
+    summary: Summary | None  # None: no request to this force in the campaigns the user sees
+
+
+def compliance_by_force(*, user: User, today: dt.date) -> list[ForceCompliance]:
+    """Every force, by name, with its compliance across the campaigns the user may see: the
+    report's queries once for all of them and one for the forces, never a query a force."""
+    summaries = summarise_by_force(compliance_report(user=user, today=today).rows)
+    return [
+        ForceCompliance(force, summaries.get(force.slug))
+        for force in Force.objects.order_by("name")
+    ]
 
 
 def _compliance_row(

@@ -30,6 +30,9 @@ def working_days(count: int) -> str:
 @dataclass(frozen=True)
 class PageRow:
     force: str
+    force_slug: str
+    campaign: str
+    campaign_id: int
     request_id: int
     received: str
     due: str
@@ -47,6 +50,9 @@ def page_row(row: ComplianceRow, calendar: WorkingCalendar, today: dt.date) -> P
     record = row.record
     return PageRow(
         force=row.force_name,
+        force_slug=row.force_slug,
+        campaign=row.campaign_title,
+        campaign_id=row.campaign_id,
         request_id=row.request_id,
         received=day(record.received_on),
         due=day(record.due_on),

@@ -8,6 +8,7 @@ from web.views import (
     compliance,
     entry,
     figures,
+    forces,
     imports,
     keying,
     letters,
@@ -50,6 +51,9 @@ urlpatterns = [
         signed_in(require_GET(compliance.compliance)),
         name="compliance",
     ),
+    # Forces across campaigns: each force's compliance over the campaigns the user may read.
+    path("forces/", signed_in(require_GET(forces.forces_index)), name="forces-index"),
+    path("forces/<slug:slug>/", signed_in(require_GET(forces.force_page)), name="force"),
     path("requests/<int:pk>/", requests.request_page, name="request"),
     path("requests/<int:pk>/reask/", requests.reask, name="reask"),
     # Correspondence: a request's letters and the forces' replies, and mail no rule matched.

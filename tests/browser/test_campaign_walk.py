@@ -55,7 +55,7 @@ def _board(page) -> dict[str, tuple[str, str, str]]:
     """Force -> (status, due date, working days left), as the board shows them."""
     rows = {}
     for row in page.locator("table.board tbody tr").all():
-        force = row.locator("th a").inner_text()
+        force = row.locator("th a").first.inner_text()
         cells = row.locator("td").all_inner_texts()
         rows[force] = (cells[0], cells[1], cells[2])
     return rows

@@ -61,7 +61,7 @@ def _board(page) -> dict[str, tuple[str, str, str]]:
     rows = {}
     for row in page.locator("table.board tbody tr").all():
         cells = row.locator("td").all_inner_texts()
-        rows[row.locator("th a").inner_text()] = (cells[0], cells[1], cells[3])
+        rows[row.locator("th a").first.inner_text()] = (cells[0], cells[1], cells[3])
     return rows
 
 

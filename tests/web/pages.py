@@ -108,6 +108,16 @@ TABLE = [
     ("/campaigns/{campaign}/compliance/", "GET", None, (200, 200, 404, 200, 404, 200, S)),
     ("/campaigns/{published}/compliance/", "GET", None, (200, 200, 200, 200, 200, 200, S)),
     ("/campaigns/{campaign}/compliance/", "POST " + OTHER, None, (405,) * 6 + (S,)),
+    # Forces across campaigns: every signed-in caller, over the campaigns they may read (a
+    # consumer: the published ones). An unknown force is a 404. Read-only.
+    ("/forces/", "GET", None, (200,) * 6 + (S,)),
+    ("/forces/?sort=in-time", "GET", None, (200,) * 6 + (S,)),
+    ("/forces/?sort=fastest", "GET", None, (400,) * 6 + (S,)),
+    ("/forces/", "POST " + OTHER, None, (405,) * 6 + (S,)),
+    ("/forces/kent/", "GET", None, (200,) * 6 + (S,)),
+    ("/forces/jersey/", "GET", None, (200,) * 6 + (S,)),
+    ("/forces/atlantis/", "GET", None, (404,) * 6 + (S,)),
+    ("/forces/kent/", "POST " + OTHER, None, (405,) * 6 + (S,)),
     # A request: whoever sees its campaign; events: whoever may record them (data entry too).
     ("/requests/{essex}/", "GET", None, (200, 200, 404, 200, 404, 200, S)),
     ("/requests/{essex}/", "POST", ACKNOWLEDGE, (302, 302, 404, 302, 404, 302, S)),
@@ -224,10 +234,11 @@ def pages_shown() -> list[tuple[str, str]]:
 
 
 # Pages that differ by caller, so the first caller shown is not enough: a consumer's home lists
-# published campaigns with their figures and releases; its compliance page links no request; its
-# releases page names no one and offers no form.
+# published campaigns with their figures and releases; its compliance page and a force's page
+# link no request; its releases page names no one and offers no form.
 DIFFERENT_FOR = [
     ("consumer", "/"),
     ("consumer", "/campaigns/{published}/compliance/"),
     ("consumer", "/campaigns/{published}/releases/"),
+    ("consumer", "/forces/jersey/"),
 ]
