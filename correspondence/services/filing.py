@@ -62,14 +62,14 @@ def message_file(
     too_large = size > settings.MAIL_MAX_BYTES
     parsed = message_parse(raw, headers_only=too_large)
     fingerprint = fingerprint_of(parsed, raw)
-    earlier = Message.objects.filter(fingerprint=fingerprint).only(*BRIEF).first()
-    if earlier is not None:
-        return Filed(earlier, duplicate=True)
     try:
-        with transaction.atomic():
+        # No look-up first: a message is new far more often than not, and the fingerprint's
+        # unique index refuses a copy already filed (or being filed by another process) at the
+        # message's INSERT, the transaction's first write, before any document's file is
+        # written. A rollback takes back the files written after it (an attachment's).
+        with documents.files_removed_on_rollback(), transaction.atomic():
             message = _file(parsed, raw, fingerprint, received_at, size)
     except IntegrityError:
-        # Filed by another process between the look-up and the insert.
         earlier = Message.objects.filter(fingerprint=fingerprint).only(*BRIEF).first()
         if earlier is None:
             raise

@@ -169,9 +169,11 @@ def document_attach(
         uploaded_by=user,
     )
     stored_name = f"{uuid.uuid4().hex}{documents.EXTENSIONS[content_type]}"
-    # The file is written before its row commits, so a row never lacks its file; if the
-    # transaction rolls back (here, or in a caller's block around this), the file goes too.
-    with documents.files_removed_on_rollback(), transaction.atomic():
+    # The file is written before its row commits, so a row never lacks its file; if the row
+    # is refused (here, or by a rollback of a caller's block around this), the file goes too.
+    # The row is one INSERT, atomic by itself: no savepoint (two round trips inside a caller's
+    # transaction, as for every attachment of a force's email).
+    with documents.files_removed_on_rollback():
         response_check_standing(response)
         document.file.save(stored_name, ContentFile(content), save=False)
         documents.file_written(document.file)
