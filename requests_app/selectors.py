@@ -43,6 +43,16 @@ def campaigns_visible_to(user: User) -> QuerySet[Campaign]:
             FoiRequest.objects.filter(campaign=OuterRef("pk"), force__regime=GUERNSEY_2021)
         )
     )
+    return _visible(campaigns, user)
+
+
+def campaign_rows_visible_to(user: User) -> QuerySet[Campaign]:
+    """The same campaigns as bare rows, to check an id a report was asked for: the owner's
+    join and the Guernsey subquery were half the time of a report answered from the cache."""
+    return _visible(Campaign.objects.all(), user)
+
+
+def _visible(campaigns: QuerySet[Campaign], user: User) -> QuerySet[Campaign]:
     if not user.is_authenticated:
         # Anonymous callers reach only the reports a setting makes public, and only published data.
         return campaigns.filter(published=True)
@@ -61,7 +71,7 @@ def campaign_ids_visible_to(user: User) -> list[int] | None:
     figures cost more than the grouping itself)."""
     if sees_every_campaign(user):
         return None
-    return list(campaigns_visible_to(user).order_by("pk").values_list("pk", flat=True))
+    return list(campaign_rows_visible_to(user).order_by("pk").values_list("pk", flat=True))
 
 
 def campaigns_editable_by(user: User) -> QuerySet[Campaign]:
