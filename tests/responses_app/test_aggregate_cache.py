@@ -69,7 +69,7 @@ def cache_backend(request, settings):
             service_missing(f"no Redis at {REDIS_TEST_URL}")
         settings.CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "core.redis_cache.RedisCache",
                 "LOCATION": REDIS_TEST_URL,
                 "KEY_PREFIX": f"answers-test-{uuid.uuid4().hex}",
             }
