@@ -1,7 +1,8 @@
 """The cache version, the one place: when a stored report answer (aggregates, coverage, the
 dataset's ETag) may be served again, and the only code that says "the data changed".
 
-An answer is kept under a key that carries
+An answer is kept with the data version it was computed at, under a key that carries the rest
+of what it depends on; it is served only while that version is the current one:
 - the data version: one integer in the cache, bumped by every write to a model an answer reads
   (the receivers below, registered once for every model in WATCHED, proxies and many-to-many
   tables included, so no service, admin page or command can forget it; the bulk paths that skip
@@ -11,7 +12,10 @@ An answer is kept under a key that carries
   of the campaign ids they may see now (so a campaign unpublished, or a collaborator removed,
   is a different key at once, whatever the version);
 - the normalised query parameters.
-A release's rows are frozen: its answers are keyed by the release id with no version or day.
+The version is not in the key, so that the version and the answer are read in one round trip (a
+cached answer's own part was two); a newer answer replaces an older one in place. The ETag
+carries the version. A release's rows are frozen: its answers are keyed by the release id and
+kept with no version or day.
 
 The failure modes it survives:
 - a reader that read the version, then computed from the rows as they were before a write
@@ -156,6 +160,10 @@ def scope_digest(campaign_ids: Iterable[int] | None) -> str:
     return "all" if campaign_ids is None else _digest(sorted(campaign_ids))
 
 
+RELEASE = "release"  # the version a release's answer is kept with: it never changes
+_UNREAD = object()
+
+
 @dataclass(frozen=True)
 class Stamp:
     """Where an answer is kept, and what a client is told to ask again with."""
@@ -164,13 +172,17 @@ class Stamp:
     etag: str
     last_modified: float | None
     timeout: int
+    version: int | str
+    # What the key held, when it was read with the version (a live answer); else _UNREAD.
+    stored: object = _UNREAD
 
     def kept(self, compute: Callable[[], object]) -> object:
-        """The stored answer, or the computed one, stored."""
-        answer = cache.get(self.key)
-        if answer is None:
-            answer = compute()
-            cache.set(self.key, answer, self.timeout)
+        """The stored answer if it is of this version, else the computed one, stored."""
+        stored = cache.get(self.key) if self.stored is _UNREAD else self.stored
+        if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == self.version:
+            return stored[1]
+        answer = compute()
+        cache.set(self.key, (self.version, answer), self.timeout)
         return answer
 
 
@@ -180,20 +192,27 @@ def _midnight(today: dt.date) -> float:
 
 
 def live_stamp(kind: str, *, scope: str, params: dict) -> Stamp:
-    """A live answer: read the version first, then compute (see the module's failure modes)."""
-    version, changed_at = data_version()
+    """A live answer: the version and the kept answer read together, before any computing
+    (see the module's failure modes)."""
     today = timezone.localdate()
-    digest = _digest([kind, version, today.isoformat(), scope, params_normalised(params)])
+    where = _digest([kind, today.isoformat(), scope, params_normalised(params)])
+    key = f"answers:{kind}:{where}"
+    found = cache.get_many([VERSION_KEY, CHANGED_AT_KEY, key])
+    version, changed_at = found.get(VERSION_KEY), found.get(CHANGED_AT_KEY)
+    if version is None:  # forgotten: nothing kept can be of the version started now
+        version, changed_at = data_version()
     last_modified = None if changed_at is None else max(changed_at, _midnight(today))
-    return Stamp(f"answers:{kind}:{digest}", f'"{digest}"', last_modified, LIVE_TIMEOUT)
+    etag = f'"{_digest([where, version])}"'
+    return Stamp(key, etag, last_modified, LIVE_TIMEOUT, version, found.get(key))
 
 
 def release_stamp(kind: str, *, release, params: dict) -> Stamp:
     """A release's answer: its rows never change, so neither does the answer."""
-    digest = _digest([kind, "release", release.pk, params_normalised(params)])
+    digest = _digest([kind, RELEASE, release.pk, params_normalised(params)])
     return Stamp(
         f"answers:{kind}:{digest}",
         f'"{digest}"',
         release.created_at.timestamp(),
         RELEASE_TIMEOUT,
+        RELEASE,
     )

@@ -249,7 +249,8 @@ CACHE_URL = os.environ.get("CACHE_URL", REDIS_URL)
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, with one Redis client kept for each connection pool (core/redis_cache.py).
+            "BACKEND": "core.redis_cache.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "foitracker"),
             "TIMEOUT": 300,

@@ -120,6 +120,11 @@ class Campaign(models.Model):
                 violation_error_message="A later wave names the wave before it and the first.",
             ),
         ]
+        indexes = [
+            # The published campaigns every reader sees, probed on every report they ask for
+            # (selectors.campaign_ids_visible_to): a few among thousands.
+            models.Index(fields=["id"], name="campaign_published", condition=Q(published=True)),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import reduce
+from operator import or_
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -31,9 +33,20 @@ from requests_app.status import EventKind
 User = AbstractBaseUser | AnonymousUser
 
 
-def _team_q(user: AbstractBaseUser, prefix: str = "") -> Q:
+def _team_parts(user: AbstractBaseUser, prefix: str = "") -> list[Q]:
     shared = Campaign.collaborators.through.objects.filter(user=user).values("campaign_id")
-    return Q(**{f"{prefix}owner": user}) | Q(**{f"{prefix}pk__in": shared})
+    return [Q(**{f"{prefix}owner": user}), Q(**{f"{prefix}pk__in": shared})]
+
+
+def _team_q(user: AbstractBaseUser, prefix: str = "") -> Q:
+    return reduce(or_, _team_parts(user, prefix))
+
+
+def _visible_parts(user: User) -> list[Q]:
+    """Who sees a campaign that is not everyone's to see: the rule, as parts joined by OR."""
+    published = Q(published=True)
+    # Anonymous callers reach only the reports a setting makes public, and only published data.
+    return [*_team_parts(user), published] if user.is_authenticated else [published]
 
 
 def campaigns_visible_to(user: User) -> QuerySet[Campaign]:
@@ -43,12 +56,19 @@ def campaigns_visible_to(user: User) -> QuerySet[Campaign]:
             FoiRequest.objects.filter(campaign=OuterRef("pk"), force__regime=GUERNSEY_2021)
         )
     )
-    if not user.is_authenticated:
-        # Anonymous callers reach only the reports a setting makes public, and only published data.
-        return campaigns.filter(published=True)
+    return _visible(campaigns, user)
+
+
+def campaign_rows_visible_to(user: User) -> QuerySet[Campaign]:
+    """The same campaigns as bare rows, to check an id a report was asked for: the owner's
+    join and the Guernsey subquery were half the time of a report answered from the cache."""
+    return _visible(Campaign.objects.all(), user)
+
+
+def _visible(campaigns: QuerySet[Campaign], user: User) -> QuerySet[Campaign]:
     if sees_every_campaign(user):
         return campaigns
-    return campaigns.filter(_team_q(user) | Q(published=True))
+    return campaigns.filter(reduce(or_, _visible_parts(user)))
 
 
 def sees_every_campaign(user: User) -> bool:
@@ -61,7 +81,14 @@ def campaign_ids_visible_to(user: User) -> list[int] | None:
     figures cost more than the grouping itself)."""
     if sees_every_campaign(user):
         return None
-    return list(campaigns_visible_to(user).order_by("pk").values_list("pk", flat=True))
+    # One index probe a part (owner, collaborator, published), joined by UNION: as one filter
+    # of ORs, PostgreSQL read every campaign to keep a few (4.5 ms of 22,894 for 10), on every
+    # report a consumer or a researcher asks for, cached or not.
+    parts = [
+        Campaign.objects.filter(part).order_by().values_list("pk", flat=True)
+        for part in _visible_parts(user)
+    ]
+    return sorted(parts[0].union(*parts[1:]))
 
 
 def campaigns_editable_by(user: User) -> QuerySet[Campaign]:

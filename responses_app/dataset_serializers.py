@@ -12,7 +12,11 @@ from rest_framework import serializers
 from core.dates import validate_date_in_range
 from requests_app.models import Campaign, Force
 from requests_app.roles import reads_records
-from requests_app.selectors import campaigns_editable_by, campaigns_visible_to
+from requests_app.selectors import (
+    campaign_rows_visible_to,
+    campaigns_editable_by,
+    campaigns_visible_to,
+)
 from responses_app.aggregates import DEFAULT_ORDERING, DIMENSIONS, MAX_DIMENSIONS, ORDERINGS
 from responses_app.models import DatasetRelease, OffenceCategory, Platform, PlatformOwner, Unit
 
@@ -74,7 +78,7 @@ class VisibleField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         user = self.context["request"].user
         if self.noun == "campaign":
-            return campaigns_visible_to(user)
+            return campaign_rows_visible_to(user)
         visible = campaigns_visible_to(user).values("pk")
         return DatasetRelease.objects.filter(campaign__in=visible).select_related("campaign")
 

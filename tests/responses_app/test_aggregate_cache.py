@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import uuid
 from zoneinfo import ZoneInfo
 
@@ -68,7 +69,7 @@ def cache_backend(request, settings):
             service_missing(f"no Redis at {REDIS_TEST_URL}")
         settings.CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "core.redis_cache.RedisCache",
                 "LOCATION": REDIS_TEST_URL,
                 "KEY_PREFIX": f"answers-test-{uuid.uuid4().hex}",
             }
@@ -507,3 +508,35 @@ def test_a_date_alone_never_gets_a_304_since_the_answer_depends_on_who_asks(read
     last_modified = reader.get("/api/v1/aggregates/", params).headers["Last-Modified"]
     again = reader.get("/api/v1/aggregates/", params, HTTP_IF_MODIFIED_SINCE=last_modified)
     assert again.status_code == 200
+
+
+# What a kept answer still costs
+
+
+def test_a_kept_answer_of_one_campaign_reads_the_campaign_row_alone(reader, hand_checked):
+    """May they see this campaign: its bare row (no owner joined, no Guernsey subquery), and
+    nothing of figures or requests. Their role names are read once for the user, here by the
+    first call (the test client hands the views the same user each time)."""
+    with CaptureQueriesContext(connection) as captured:
+        platforms(reader, campaign=hand_checked.pk)
+    read = [re.findall(r'(?:FROM|JOIN) "(\w+)"', q["sql"]) for q in captured.captured_queries]
+    assert read == [["requests_app_campaign", "requests_app_campaign_collaborators"]]
+
+
+def test_a_kept_answer_is_read_with_its_version_in_one_round_trip(
+    reader, hand_checked, cache_backend, monkeypatch
+):
+    """The version, when it changed, and the answer: one MGET (the throttles count in
+    pipelines of their own, tests/core/test_throttles.py)."""
+    if cache_backend != "redis":
+        pytest.skip("round trips to Redis")
+    sent = []
+    execute = redis.Redis.execute_command
+
+    def counted(client, *args, **kwargs):
+        sent.append(args[0])
+        return execute(client, *args, **kwargs)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counted)
+    assert platforms(reader, campaign=hand_checked.pk) == HAND_CHECKED
+    assert sent == ["MGET"]
