@@ -25,7 +25,11 @@ The failure modes it survives:
 - the cache forgets the version (restart, eviction): it starts again from the clock in
   nanoseconds, far above any version bumped by hand before, so no old answer is hit again;
 - several processes: they share the version only through a shared cache (Redis). The local
-  memory cache of a laptop is per process, right for one process only (see settings.CACHES).
+  memory cache of a laptop is per process, right for one process only (see settings.CACHES);
+- the cache is unreachable (Redis down): a report is computed afresh and not kept, with an
+  ETag no later answer matches, so it is never a 500 and never stale; a write whose bump could
+  not be made is owed, and this process bumps the version before it next reads or writes an
+  answer, so answers kept before the outage are not served once the cache is back.
 """
 
 from __future__ import annotations
@@ -33,7 +37,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -43,6 +49,9 @@ from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "answers:version"
 CHANGED_AT_KEY = "answers:changed-at"
@@ -76,22 +85,51 @@ WATCHED = (
 # Data version
 
 
-def data_version() -> tuple[int, float | None]:
+def data_version() -> tuple[int | str, float | None]:
     """The current version and when it last changed (a Unix time; None once forgotten)."""
-    found = cache.get_many([VERSION_KEY, CHANGED_AT_KEY])
-    version = found.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-        version = cache.get(VERSION_KEY)
+    try:
+        _pay_owed_bump()
+        found = cache.get_many([VERSION_KEY, CHANGED_AT_KEY])
+        version = found.get(VERSION_KEY)
+        if version is None:
+            cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+            version = cache.get(VERSION_KEY)
+    except RedisError:
+        return _unavailable(), None
     return version, found.get(CHANGED_AT_KEY)
 
 
-def _bump() -> None:
+def _unavailable() -> str:
+    """A version no kept answer has and no later answer matches: compute, keep nothing."""
+    logger.warning("Report answers not kept: the cache is unavailable", exc_info=True)
+    return f"unavailable-{uuid.uuid4().hex}"
+
+
+# A bump this process could not make (the cache was unreachable): made before its next use.
+_owed = {"bump": False}
+
+
+def _pay_owed_bump() -> None:
+    if _owed["bump"]:
+        _bump_now()
+        _owed["bump"] = False
+
+
+def _bump_now() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # forgotten: start above anything handed out before
         cache.add(VERSION_KEY, time.time_ns(), timeout=None)
     cache.set(CHANGED_AT_KEY, time.time(), timeout=None)
+
+
+def _bump() -> None:
+    try:
+        _bump_now()
+    except RedisError:
+        # The write stands; the answers kept before it must not be served when the cache is back.
+        logger.warning("Data version not bumped: the cache is unavailable", exc_info=True)
+        _owed["bump"] = True
 
 
 def data_changed() -> None:
@@ -178,11 +216,20 @@ class Stamp:
 
     def kept(self, compute: Callable[[], object]) -> object:
         """The stored answer if it is of this version, else the computed one, stored."""
-        stored = cache.get(self.key) if self.stored is _UNREAD else self.stored
+        if str(self.version).startswith("unavailable-"):
+            return compute()
+        try:
+            stored = cache.get(self.key) if self.stored is _UNREAD else self.stored
+        except RedisError:
+            _unavailable()
+            return compute()
         if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == self.version:
             return stored[1]
         answer = compute()
-        cache.set(self.key, (self.version, answer), self.timeout)
+        try:
+            cache.set(self.key, (self.version, answer), self.timeout)
+        except RedisError:
+            _unavailable()
         return answer
 
 
@@ -197,7 +244,11 @@ def live_stamp(kind: str, *, scope: str, params: dict) -> Stamp:
     today = timezone.localdate()
     where = _digest([kind, today.isoformat(), scope, params_normalised(params)])
     key = f"answers:{kind}:{where}"
-    found = cache.get_many([VERSION_KEY, CHANGED_AT_KEY, key])
+    try:
+        _pay_owed_bump()
+        found = cache.get_many([VERSION_KEY, CHANGED_AT_KEY, key])
+    except RedisError:
+        found = {VERSION_KEY: _unavailable()}
     version, changed_at = found.get(VERSION_KEY), found.get(CHANGED_AT_KEY)
     if version is None:  # forgotten: nothing kept can be of the version started now
         version, changed_at = data_version()
