@@ -76,3 +76,12 @@ def from_database(read: Callable[[], T]) -> T:
         return read()
     finally:
         connection.close()
+
+
+def sign_in(page, base_url: str, username: str, password: str) -> None:
+    """Sign in through the sign-in form, as a person does, and land on the home page."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base_url}/")

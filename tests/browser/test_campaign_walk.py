@@ -23,7 +23,7 @@ import pytest
 import time_machine
 
 from requests_app.models import FoiRequest, RequestEvent
-from tests.browser.conftest import from_database
+from tests.browser.conftest import from_database, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,11 +43,7 @@ def monday_14_april_2025():
 @pytest.fixture
 def page(monday_14_april_2025, owner, browser_context, live_server):
     page = browser_context.new_page()
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("Username").fill("owner")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server.url, "owner", PASSWORD)
     return page
 
 

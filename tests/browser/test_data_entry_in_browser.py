@@ -30,6 +30,7 @@ import time_machine
 from django.core.management import call_command
 
 from tests.api_world import documents_in, documents_restore
+from tests.browser.conftest import sign_in
 from tests.responses_app.sheets import xlsx_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -74,14 +75,6 @@ def page(laptop, browser_context, live_server):
     page = browser_context.new_page()
     page.base_url = live_server.url
     return page
-
-
-def sign_in(page, username: str, password: str) -> None:
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{page.base_url}/")
 
 
 def sign_out(page) -> None:
@@ -163,15 +156,15 @@ def verify(page, screenshot) -> None:
 
 
 def test_two_clerks_enter_and_verify_an_answer_and_a_consumer_reads_it(page, tmp_path, screenshot):
-    sign_in(page, "clerk", "foi-clerk-local")
+    sign_in(page, page.base_url, "clerk", "foi-clerk-local")
     record_and_import(page, tmp_path, screenshot)
     sign_out(page)
 
-    sign_in(page, "clerk2", "second-pair-of-eyes")
+    sign_in(page, page.base_url, "clerk2", "second-pair-of-eyes")
     verify(page, screenshot)
     sign_out(page)
 
-    sign_in(page, "reader", "foi-reader-local")
+    sign_in(page, page.base_url, "reader", "foi-reader-local")
     assert page.get_by_role("link", name="Data entry").count() == 0
     # A consumer's home: the published campaigns with their figures and releases, no board.
     assert page.locator("h1").inner_text() == "Published campaigns"

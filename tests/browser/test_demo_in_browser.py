@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,11 +26,7 @@ def demo(transactional_db):
 @pytest.fixture
 def page(demo, browser_context, live_server):
     page = browser_context.new_page()
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("Username").fill("demo")
-    page.get_by_label("Password").fill("foi-demo-local")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server.url, "demo", "foi-demo-local")
     return page
 
 

@@ -25,7 +25,7 @@ from django.core.management import call_command
 from correspondence.models import Message, RequestMailbox
 from requests_app.models import FoiRequest
 from responses_app.models import FoiResponse
-from tests.browser.conftest import from_database
+from tests.browser.conftest import from_database, sign_in
 from tests.correspondence import corpus
 from tests.correspondence.conftest import (  # noqa: F401  (fixtures)
     at,
@@ -48,11 +48,7 @@ FORCES = {
 def page(owner, campaign, browser_context, live_server):
     with time_machine.travel(at("2026-03-02"), tick=True):
         page = browser_context.new_page()
-        page.goto(f"{live_server.url}/")
-        page.get_by_label("Username").fill("owner")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(f"{live_server.url}/")
+        sign_in(page, live_server.url, "owner", PASSWORD)
         yield page
 
 

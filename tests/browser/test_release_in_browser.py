@@ -17,7 +17,7 @@ from django.contrib.auth.models import Group
 from requests_app import roles
 from responses_app import services
 from responses_app.releases import release_create
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, sign_in
 from tests.factories import CampaignFactory, UserFactory
 from tests.responses_app.conftest import SUPPRESSED_ELSEWHERE, figures_enter, send
 
@@ -96,11 +96,7 @@ def test_a_researcher_makes_the_next_release_from_the_releases_page(
     owner.set_password("release-walk-password")
     owner.save()
     page = browser_context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("owner")
-    page.get_by_label("Password").fill("release-walk-password")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server.url, "owner", "release-walk-password")
     page.goto(f"{live_server.url}/campaigns/{release.campaign_id}/figures/")
     page.get_by_role("link", name="All releases").click()
     frozen = " ".join(page.locator("#to-freeze").inner_text().split())
